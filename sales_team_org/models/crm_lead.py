@@ -1,0 +1,31 @@
+from odoo import api, fields, models
+
+
+class CrmLead(models.Model):
+    _inherit = "crm.lead"
+
+    sales_region_id = fields.Many2one(
+        related="state_id.sales_region_id", store=True, index="btree_not_null", string="Sales Region"
+    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        leads = super().create(vals_list)
+        leads.filtered(lambda lead: not lead.team_id)._route_to_region()
+        return leads
+
+    def write(self, vals):
+        res = super().write(vals)
+        if {"state_id", "partner_id", "user_id", "team_id"} & vals.keys():
+            self.filtered(lambda lead: not lead.team_id)._route_to_region()
+        return res
+
+    def action_route_to_region(self):
+        """Send the selected leads that have no salesperson to the unit of their region."""
+        self._route_to_region()
+
+    def _route_to_region(self):
+        # A lead nobody owns goes to the unit of its region.
+        for region, leads in self.filtered(lambda lead: not lead.user_id).grouped("sales_region_id").items():
+            if region.routing_team_id:
+                leads.write({"team_id": region.routing_team_id.id})

@@ -1,0 +1,133 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+# Changing these fields changes who sees what (see res.users _compute_sales_org_scope).
+SCOPE_FIELDS = {"parent_id", "user_id", "active"}
+
+
+class CrmTeam(models.Model):
+    _inherit = "crm.team"
+    _parent_store = True
+
+    # Tree
+    parent_id = fields.Many2one(
+        "crm.team", string="Parent Unit", index=True, ondelete="restrict", check_company=True
+    )
+    child_ids = fields.One2many("crm.team", "parent_id", string="Sub-units")
+    parent_path = fields.Char(index=True)
+    complete_name = fields.Char(
+        compute="_compute_complete_name", recursive=True, store=True, string="Full Name"
+    )
+    # Organisation
+    unit_type = fields.Selection(
+        [
+            ("hq", "Headquarters"),
+            ("region", "Regional Sales"),
+            ("product_line", "Product Line"),
+            ("service", "Customer Service"),
+            ("support", "Sales Support"),
+            ("team", "Sales Group"),
+        ],
+        default="team",
+        required=True,
+    )
+    sales_channel = fields.Selection(
+        [("inside", "Inside Sales"), ("field", "Field Sales")],
+        string="Channel",
+        help="Inside sales work by phone, e-mail and online; field sales meet customers.",
+    )
+    region_id = fields.Many2one("sales.org.region", string="Sales Region", index="btree_not_null")
+    product_category_ids = fields.Many2many(
+        "product.category", string="Product Categories", help="What a product-line unit sells."
+    )
+    headcount_ids = fields.One2many("sales.org.headcount", "team_id", string="Headcount Plan")
+    planned_headcount = fields.Integer(compute="_compute_headcount")
+    actual_headcount = fields.Integer(compute="_compute_headcount")
+    child_count = fields.Integer(compute="_compute_child_count", string="Sub-unit Count")
+
+    @api.depends("name", "parent_id.complete_name")
+    def _compute_complete_name(self):
+        for team in self:
+            if team.parent_id:
+                team.complete_name = f"{team.parent_id.complete_name} / {team.name}"
+            else:
+                team.complete_name = team.name
+
+    @api.depends("headcount_ids.planned_count", "crm_team_member_ids")
+    def _compute_headcount(self):
+        actual = dict(
+            self.env["crm.team.member"]._read_group(
+                [("crm_team_id", "in", self.ids)], ["crm_team_id"], ["__count"]
+            )
+        )
+        for team in self:
+            team.planned_headcount = sum(team.headcount_ids.mapped("planned_count"))
+            team.actual_headcount = actual.get(team, 0)
+
+    @api.depends("child_ids")
+    def _compute_child_count(self):
+        counts = dict(
+            self.with_context(active_test=True)._read_group(
+                [("parent_id", "in", self.ids)], ["parent_id"], ["__count"]
+            )
+        )
+        for team in self:
+            team.child_count = counts.get(team, 0)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_sub_units(self):
+        if self.child_ids - self:
+            raise UserError(self.env._(
+                "Move or archive the sub-units of %(units)s before deleting it.",
+                units=", ".join((self.child_ids - self).parent_id.mapped("name")),
+            ))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        teams = super().create(vals_list)
+        self._sales_org_scope_changed()
+        return teams
+
+    def write(self, vals):
+        if vals.get("parent_id"):
+            self._check_parent_loop(self.browse(vals["parent_id"]))
+        res = super().write(vals)
+        if SCOPE_FIELDS & vals.keys():
+            self._sales_org_scope_changed()
+        return res
+
+    def unlink(self):
+        res = super().unlink()
+        self._sales_org_scope_changed()
+        return res
+
+    def action_view_children(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Sub-units of %(unit)s", unit=self.name),
+            "res_model": "crm.team",
+            "view_mode": "list,form",
+            "domain": [("parent_id", "=", self.id)],
+            "context": {"default_parent_id": self.id},
+        }
+
+    def _check_parent_loop(self, parent):
+        # Checked before writing: the parent_path update would fail with a bare "Recursion Detected".
+        for team in self:
+            if team.id and parent.parent_path and parent.parent_path.startswith(team.parent_path or "-"):
+                raise ValidationError(self.env._(
+                    "%(unit)s cannot be placed under %(parent)s: %(parent)s is %(unit)s itself or one of its sub-units.",
+                    unit=team.name, parent=parent.name,
+                ))
+
+    @api.model
+    def _sales_org_scope_changed(self):
+        """The tree or the memberships changed: what each leader sees changes now.
+
+        Record rules read the scope precomputed on res.users; drop both the rule
+        cache (ormcache of ir.rule._compute_domain, cleared in every worker) and
+        the scope cached in this transaction.
+        """
+        self.env.registry.clear_cache()
+        self.env["res.users"].invalidate_model(["sales_org_team_ids", "sales_org_user_ids"])

@@ -1,0 +1,104 @@
+from collections import defaultdict
+
+from odoo import Command, fields, models
+from odoo.tools import SQL
+
+from .sales_org_role import ACCESS_GROUPS, ACCESS_LEVELS
+
+
+class ResUsers(models.Model):
+    _inherit = "res.users"
+
+    # Precomputed scope read by the record rules of group_sale_unit_leader: plain id
+    # lists keep the rule domains cheap (no x2many paths evaluated in SQL).
+    sales_org_team_ids = fields.Many2many(
+        "crm.team",
+        string="Units in My Scope",
+        compute="_compute_sales_org_scope",
+        compute_sudo=True,
+        help="The units this person leads (as their manager, or through a role giving "
+        "access to units led and below) and every unit below them.",
+    )
+    sales_org_user_ids = fields.Many2many(
+        "res.users",
+        string="People in My Scope",
+        compute="_compute_sales_org_scope",
+        compute_sudo=True,
+    )
+
+    def _compute_sales_org_scope(self):
+        # Two queries for any number of users, units and levels.
+        self.env["crm.team"].flush_model(["parent_path", "user_id", "active"])
+        self.env["crm.team.member"].flush_model(["crm_team_id", "user_id", "role_id", "active"])
+        self.env["sales.org.role"].flush_model(["access_level"])
+        rows = self.env.execute_query(SQL(
+            """
+            WITH led AS (
+                SELECT t.user_id AS uid, t.parent_path
+                  FROM crm_team t
+                 WHERE t.user_id IN %(uids)s AND t.active
+                 UNION
+                SELECT m.user_id, t.parent_path
+                  FROM crm_team_member m
+                  JOIN sales_org_role r ON r.id = m.role_id AND r.access_level = 'unit'
+                  JOIN crm_team t ON t.id = m.crm_team_id AND t.active
+                 WHERE m.user_id IN %(uids)s AND m.active
+            )
+            SELECT led.uid, array_agg(DISTINCT sub.id)
+              FROM led
+              JOIN crm_team sub ON starts_with(sub.parent_path, led.parent_path)
+             GROUP BY led.uid
+            """,
+            uids=tuple(self.ids) or (None,),
+        ))
+        teams_by_user = dict(rows)
+        all_team_ids = list({tid for tids in teams_by_user.values() for tid in tids})
+        people_by_team = defaultdict(set)
+        if all_team_ids:
+            for team_id, user_ids in self.env.execute_query(SQL(
+                """
+                SELECT team_id, array_agg(DISTINCT user_id) FROM (
+                    SELECT crm_team_id AS team_id, user_id FROM crm_team_member
+                     WHERE crm_team_id = ANY(%(teams)s) AND active
+                     UNION ALL
+                    SELECT id, user_id FROM crm_team
+                     WHERE id = ANY(%(teams)s) AND user_id IS NOT NULL
+                ) people GROUP BY team_id
+                """,
+                teams=all_team_ids,
+            )):
+                people_by_team[team_id].update(user_ids)
+        for user in self:
+            team_ids = teams_by_user.get(user.id, [])
+            user_ids = set().union(*(people_by_team[t] for t in team_ids)) if team_ids else set()
+            user.sales_org_team_ids = [Command.set(team_ids)]
+            user.sales_org_user_ids = [Command.set(list(user_ids | {user.id}))]
+
+    def _sales_org_sync_access(self, users):
+        """Give each user exactly the Sales access of their highest role.
+
+        Only users who hold or held a role are touched; sales administrators keep
+        their configuration rights whatever their role.
+        """
+        admins = self.env.ref("sales_team.group_sale_manager")
+        users = users.sudo().search([("id", "in", users.ids), ("groups_id", "not in", admins.ids)])
+        if not users:
+            return
+        ranks = {level: rank for rank, (level, _label) in enumerate(ACCESS_LEVELS)}
+        best = {}
+        for user, role in self.env["crm.team.member"].sudo()._read_group(
+            [("user_id", "in", users.ids), ("role_id", "!=", False)],
+            ["user_id", "role_id"],
+        ):
+            level = role.access_level
+            if user not in best or ranks[level] > ranks[best[user]]:
+                best[user] = level
+        ladder = {level: self.env.ref(xmlid) for level, xmlid in ACCESS_GROUPS.items()}
+        by_level = defaultdict(lambda: self.env["res.users"])
+        for user in users:
+            by_level[best.get(user)] |= user
+        for level, level_users in by_level.items():
+            commands = [Command.unlink(group.id) for group in ladder.values()]
+            if level:
+                commands.append(Command.link(ladder[level].id))
+            level_users.write({"groups_id": commands})

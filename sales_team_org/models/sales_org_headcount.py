@@ -1,0 +1,34 @@
+from odoo import api, fields, models
+
+
+class SalesOrgHeadcount(models.Model):
+    """Planned headcount (编制) of a role in a unit, against who holds it."""
+
+    _name = "sales.org.headcount"
+    _description = "Planned Headcount"
+    _order = "team_id, role_id"
+
+    team_id = fields.Many2one("crm.team", string="Unit", required=True, ondelete="cascade", index=True)
+    role_id = fields.Many2one("sales.org.role", required=True, ondelete="restrict", index=True)
+    planned_count = fields.Integer(string="Planned", default=1)
+    actual_count = fields.Integer(string="Actual", compute="_compute_actual_count")
+    gap = fields.Integer(compute="_compute_actual_count", help="Planned minus actual.")
+
+    _sql_constraints = [
+        ("team_role_uniq", "unique(team_id, role_id)", "A role is planned once per unit."),
+        ("planned_positive", "CHECK(planned_count >= 0)", "A planned headcount cannot be negative."),
+    ]
+
+    @api.depends("team_id.crm_team_member_ids.role_id")
+    def _compute_actual_count(self):
+        counts = {
+            (team.id, role.id): count
+            for team, role, count in self.env["crm.team.member"]._read_group(
+                [("crm_team_id", "in", self.team_id.ids), ("role_id", "in", self.role_id.ids)],
+                ["crm_team_id", "role_id"],
+                ["__count"],
+            )
+        }
+        for line in self:
+            line.actual_count = counts.get((line.team_id.id, line.role_id.id), 0)
+            line.gap = line.planned_count - line.actual_count

@@ -1,0 +1,94 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+# Access levels in increasing order; each maps to one group of the Sales ladder.
+ACCESS_LEVELS = [
+    ("own", "Own documents"),
+    ("unit", "Units led and below"),
+    ("all", "All documents"),
+]
+ACCESS_GROUPS = {
+    "own": "sales_team.group_sale_salesman",
+    "unit": "sales_team_org.group_sale_unit_leader",
+    "all": "sales_team.group_sale_salesman_all_leads",
+}
+
+
+class SalesOrgRole(models.Model):
+    _name = "sales.org.role"
+    _description = "Sales Role"
+    _order = "sequence, id"
+
+    # Description
+    name = fields.Char(required=True, translate=True)
+    code = fields.Char(required=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    level = fields.Selection(
+        [
+            ("director", "Director"),
+            ("regional", "Regional"),
+            ("manager", "Manager"),
+            ("supervisor", "Supervisor"),
+            ("member", "Member"),
+            ("assistant", "Assistant"),
+        ],
+        required=True,
+        default="member",
+    )
+    parent_id = fields.Many2one(
+        "sales.org.role", string="Reports To", index=True, ondelete="restrict"
+    )
+    description = fields.Html(translate=True)
+    duty_ids = fields.One2many("sales.org.role.duty", "role_id", string="Duties", copy=True)
+    # Access
+    access_level = fields.Selection(
+        ACCESS_LEVELS,
+        required=True,
+        default="own",
+        help="What a person holding this role sees of leads, quotations and orders: "
+        "their own, everything of the units they lead and all units below, or everything.",
+    )
+    # Headcount
+    headcount_ids = fields.One2many("sales.org.headcount", "role_id", string="Headcount Plan")
+    member_ids = fields.One2many("crm.team.member", "role_id", string="Holders")
+    planned_headcount = fields.Integer(compute="_compute_headcount")
+    actual_headcount = fields.Integer(compute="_compute_headcount")
+
+    _sql_constraints = [
+        ("code_uniq", "unique(code)", "The code of a role must be unique."),
+    ]
+
+    @api.depends("headcount_ids.planned_count", "member_ids.active")
+    def _compute_headcount(self):
+        actual = dict(
+            self.env["crm.team.member"]._read_group(
+                [("role_id", "in", self.ids)], ["role_id"], ["__count"]
+            )
+        )
+        for role in self:
+            role.planned_headcount = sum(role.headcount_ids.mapped("planned_count"))
+            role.actual_headcount = actual.get(role, 0)
+
+    @api.constrains("parent_id")
+    def _check_parent_id(self):
+        if self._has_cycle():
+            raise ValidationError(self.env._("A role cannot report to itself, even indirectly."))
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "access_level" in vals:
+            self.env["res.users"]._sales_org_sync_access(self.member_ids.user_id)
+            self.env["crm.team"]._sales_org_scope_changed()
+        return res
+
+    def action_view_holders(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Holders of %(role)s", role=self.name),
+            "res_model": "crm.team.member",
+            "view_mode": "list,form",
+            "domain": [("role_id", "=", self.id)],
+            "context": {"default_role_id": self.id},
+        }

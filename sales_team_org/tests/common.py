@@ -1,0 +1,100 @@
+from odoo import Command
+from odoo.tests import TransactionCase, new_test_user
+
+
+class SalesOrgCommon(TransactionCase):
+    """A small organisation, four levels deep:
+
+    HQ (director)
+    ├── East region (regional director)
+    │   └── East business unit (manager as unit manager; clerk)
+    │       └── Shanghai phone group (supervisor; rep)
+    └── North region (regional director; rep)
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        Role = cls.env["sales.org.role"]
+        cls.role_director = Role.create({"name": "Director", "code": "T-DIR", "level": "director", "access_level": "all"})
+        cls.role_regional = Role.create({
+            "name": "Regional Director", "code": "T-RD", "level": "regional",
+            "access_level": "unit", "parent_id": cls.role_director.id,
+        })
+        cls.role_manager = Role.create({
+            "name": "Business Manager", "code": "T-BM", "level": "manager",
+            "access_level": "unit", "parent_id": cls.role_regional.id,
+        })
+        cls.role_supervisor = Role.create({
+            "name": "Supervisor", "code": "T-SUP", "level": "supervisor",
+            "access_level": "unit", "parent_id": cls.role_manager.id,
+        })
+        cls.role_rep = Role.create({
+            "name": "Sales Rep", "code": "T-REP", "level": "member",
+            "access_level": "own", "parent_id": cls.role_manager.id,
+        })
+        cls.role_clerk = Role.create({
+            "name": "Order Clerk", "code": "T-CLERK", "level": "member",
+            "access_level": "own", "parent_id": cls.role_manager.id,
+        })
+
+        def user(login):
+            return new_test_user(cls.env, login=login, groups="base.group_user", name=login.title())
+
+        cls.director = user("t_director")
+        cls.regional_east = user("t_regional_east")
+        cls.regional_north = user("t_regional_north")
+        cls.manager = user("t_manager")
+        cls.supervisor = user("t_supervisor")
+        cls.rep_shanghai = user("t_rep_shanghai")
+        cls.clerk_east = user("t_clerk_east")
+        cls.rep_north = user("t_rep_north")
+
+        Team = cls.env["crm.team"]
+        cls.hq = Team.create({"name": "T HQ", "unit_type": "hq"})
+        cls.east = Team.create({"name": "T East", "unit_type": "region", "parent_id": cls.hq.id})
+        cls.north = Team.create({"name": "T North", "unit_type": "region", "parent_id": cls.hq.id})
+        cls.east_business = Team.create({
+            "name": "T East Business", "parent_id": cls.east.id, "user_id": cls.manager.id,
+        })
+        cls.shanghai = Team.create({
+            "name": "T Shanghai Phone", "parent_id": cls.east_business.id, "sales_channel": "inside",
+        })
+        cls.env["crm.team.member"].create([
+            {"crm_team_id": team.id, "user_id": person.id, "role_id": role.id}
+            for team, person, role in [
+                (cls.hq, cls.director, cls.role_director),
+                (cls.east, cls.regional_east, cls.role_regional),
+                (cls.north, cls.regional_north, cls.role_regional),
+                (cls.east_business, cls.manager, cls.role_manager),
+                (cls.east_business, cls.clerk_east, cls.role_clerk),
+                (cls.shanghai, cls.supervisor, cls.role_supervisor),
+                (cls.shanghai, cls.rep_shanghai, cls.role_rep),
+                (cls.north, cls.rep_north, cls.role_rep),
+            ]
+        ])
+
+        cls.customer = cls.env["res.partner"].create({"name": "T Customer"})
+        cls.product = cls.env["product.product"].create({"name": "T Gate", "list_price": 100.0})
+        cls.people = (
+            cls.director | cls.regional_east | cls.regional_north | cls.manager
+            | cls.supervisor | cls.rep_shanghai | cls.clerk_east | cls.rep_north
+        )
+        cls.leads = {}
+        cls.orders = {}
+        for person in cls.people:
+            cls.leads[person] = cls.env["crm.lead"].create({
+                "name": f"Lead of {person.name}", "user_id": person.id, "type": "opportunity",
+                "partner_id": cls.customer.id,
+            })
+            cls.orders[person] = cls.env["sale.order"].create({
+                "partner_id": cls.customer.id, "user_id": person.id,
+                "order_line": [Command.create({"product_id": cls.product.id, "product_uom_qty": 1})],
+            })
+
+    def leads_of(self, *people):
+        return self.env["crm.lead"].union(*(self.leads[p] for p in people))
+
+    def orders_of(self, *people):
+        return self.env["sale.order"].union(*(self.orders[p] for p in people))

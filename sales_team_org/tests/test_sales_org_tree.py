@@ -1,0 +1,93 @@
+from psycopg2 import IntegrityError
+
+from odoo.exceptions import UserError, ValidationError
+from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+from .common import SalesOrgCommon
+
+
+@tagged("post_install", "-at_install")
+class TestSalesOrgTree(SalesOrgCommon):
+
+    def visible_leads(self, person):
+        all_leads = self.leads_of(*self.people)
+        return self.env["crm.lead"].with_user(person).search([("id", "in", all_leads.ids)])
+
+    def test_parent_store_and_names(self):
+        self.assertEqual(self.shanghai.complete_name, "T HQ / T East / T East Business / T Shanghai Phone")
+        below_east = self.env["crm.team"].search([("id", "child_of", self.east.id)])
+        self.assertEqual(below_east, self.east | self.east_business | self.shanghai)
+        self.assertEqual(self.hq.child_count, 2)
+
+    def test_loop_is_refused(self):
+        with self.assertRaisesRegex(ValidationError, "T East cannot be placed under T Shanghai Phone"):
+            self.east.parent_id = self.shanghai
+        with self.assertRaises(ValidationError):
+            self.hq.write({"parent_id": self.hq.id})
+        self.assertFalse(self.hq.parent_id)
+
+    def test_unit_with_sub_units_cannot_be_deleted(self):
+        with self.assertRaisesRegex(UserError, "T East"):
+            self.east.unlink()
+        self.assertTrue(self.east.exists())
+        self.shanghai.unlink()
+        self.assertFalse(self.shanghai.exists())
+
+    def test_moving_a_person_changes_visibility_at_once(self):
+        self.assertNotIn(self.leads[self.rep_north], self.visible_leads(self.regional_east))
+        membership = self.env["crm.team.member"].search([("user_id", "=", self.rep_north.id)])
+        membership.crm_team_id = self.shanghai
+        self.assertIn(self.leads[self.rep_north], self.visible_leads(self.regional_east))
+        self.assertIn(self.leads[self.rep_north], self.visible_leads(self.supervisor))
+        # the lead itself stays with the North unit, where it was won
+        self.assertIn(self.leads[self.rep_north], self.visible_leads(self.regional_north))
+
+    def test_moving_a_leader_changes_what_they_see(self):
+        self.assertEqual(self.visible_leads(self.supervisor), self.leads_of(self.supervisor, self.rep_shanghai))
+        membership = self.env["crm.team.member"].search([("user_id", "=", self.supervisor.id)])
+        membership.crm_team_id = self.north
+        self.assertEqual(
+            self.visible_leads(self.supervisor),
+            self.leads_of(self.supervisor, self.regional_north, self.rep_north),
+        )
+
+    def test_moving_a_unit_changes_visibility_at_once(self):
+        moved = self.leads_of(self.supervisor, self.rep_shanghai)
+        self.assertLessEqual(moved, self.visible_leads(self.regional_east))
+        self.shanghai.parent_id = self.north
+        self.assertFalse(moved & self.visible_leads(self.regional_east))
+        self.assertFalse(moved & self.visible_leads(self.manager))
+        self.assertLessEqual(moved, self.visible_leads(self.regional_north))
+        self.assertEqual(self.shanghai.complete_name, "T HQ / T North / T Shanghai Phone")
+
+    def test_new_unit_manager_sees_the_unit(self):
+        self.assertEqual(self.visible_leads(self.rep_north), self.leads[self.rep_north])
+        self.shanghai.user_id = self.rep_north
+        self.rep_north.groups_id = [(4, self.env.ref("sales_team_org.group_sale_unit_leader").id)]
+        self.assertEqual(
+            self.visible_leads(self.rep_north),
+            self.leads_of(self.rep_north, self.supervisor, self.rep_shanghai),
+        )
+
+    def test_headcount(self):
+        Headcount = self.env["sales.org.headcount"]
+        plan = Headcount.create([
+            {"team_id": self.shanghai.id, "role_id": self.role_rep.id, "planned_count": 3},
+            {"team_id": self.shanghai.id, "role_id": self.role_supervisor.id, "planned_count": 1},
+        ])
+        self.assertEqual(plan.mapped("actual_count"), [1, 1])
+        self.assertEqual(plan.mapped("gap"), [2, 0])
+        self.assertEqual(self.shanghai.planned_headcount, 4)
+        self.assertEqual(self.shanghai.actual_headcount, 2)
+        new_rep = self.env["res.users"].create({"name": "New Rep", "login": "t_new_rep"})
+        self.env["crm.team.member"].create({
+            "crm_team_id": self.shanghai.id, "user_id": new_rep.id, "role_id": self.role_rep.id,
+        })
+        self.shanghai.invalidate_recordset(["actual_headcount"])
+        plan.invalidate_recordset(["actual_count"])
+        self.assertEqual(self.shanghai.actual_headcount, 3)
+        self.assertEqual(plan[0].actual_count, 2)
+        self.assertEqual(self.role_rep.actual_headcount, 3)
+        with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"), self.env.cr.savepoint():
+            Headcount.create({"team_id": self.shanghai.id, "role_id": self.role_rep.id, "planned_count": 1})
