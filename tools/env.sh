@@ -35,7 +35,7 @@ find_odoo() {
         if ! odoo_tree_ok "$dest"; then
             log "no Odoo 18.0 tree at $ODOO_SRC; trying the official 18.0 source archive"
             mkdir -p "$dest"
-            if ! curl -fsSL --max-time 600 "$ODOO_ARCHIVE_URL" | tar -xz -C "$dest" --strip-components=1 2>/dev/null; then
+            if ! curl -fsSL --connect-timeout 30 --max-time 900 "$ODOO_ARCHIVE_URL" | tar -xz -C "$dest" --strip-components=1 2>/dev/null; then
                 rm -rf "$dest"
                 return 1
             fi
