@@ -67,7 +67,7 @@ class CrmTeam(models.Model):
     @api.depends("child_ids")
     def _compute_child_count(self):
         counts = dict(
-            self.with_context(active_test=True)._read_group(
+            self._read_group(
                 [("parent_id", "in", self.ids)], ["parent_id"], ["__count"]
             )
         )
