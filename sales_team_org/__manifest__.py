@@ -20,6 +20,7 @@
         "views/res_partner_views.xml",
         "views/sales_team_org_menus.xml",
     ],
+    "post_init_hook": "post_init_hook",
     "demo": [
         "demo/sales_org_region_demo.xml",
         "demo/sales_org_role_demo.xml",

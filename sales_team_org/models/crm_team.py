@@ -127,7 +127,8 @@ class CrmTeam(models.Model):
 
         Record rules read the scope precomputed on res.users; drop both the rule
         cache (ormcache of ir.rule._compute_domain, cleared in every worker) and
-        the scope cached in this transaction.
+        the scope cached in this transaction. Reporting lines follow the tree.
         """
         self.env.registry.clear_cache()
         self.env["res.users"].invalidate_model(["sales_org_team_ids", "sales_org_user_ids"])
+        self.env["crm.team.member"]._update_reporting_lines()

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 SCOPE_FIELDS = {"role_id", "user_id", "crm_team_id", "active"}
 
@@ -16,6 +17,11 @@ class CrmTeamMember(models.Model):
     )
     role_level = fields.Selection(related="role_id.level")
     unit_type = fields.Selection(related="crm_team_id.unit_type")
+    # People org chart: maintained by _update_reporting_lines, set-based, when the tree changes.
+    parent_member_id = fields.Many2one(
+        "crm.team.member", string="Reports To", readonly=True, index="btree_not_null", ondelete="set null"
+    )
+    child_member_ids = fields.One2many("crm.team.member", "parent_member_id", string="Direct Reports")
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -40,3 +46,46 @@ class CrmTeamMember(models.Model):
         self.env["res.users"]._sales_org_sync_access(users)
         self.env["crm.team"]._sales_org_scope_changed()
         return res
+
+    @api.model
+    def _update_reporting_lines(self):
+        """Point every active membership to the person it reports to, in one statement.
+
+        A membership leads its unit when its person is the unit manager or holds a role
+        giving access to units and below. A person reports to the leader of their unit
+        (a leader: to the leader of the nearest unit above), else to the nearest leader above.
+        """
+        self.env["crm.team"].flush_model(["parent_path", "user_id"])
+        self.flush_model(["crm_team_id", "user_id", "role_id", "active", "parent_member_id"])
+        self.env["sales.org.role"].flush_model(["access_level"])
+        self.env.cr.execute(SQL("""
+            WITH member AS (
+                SELECT m.id, m.crm_team_id, t.parent_path,
+                       (t.user_id IS NOT DISTINCT FROM m.user_id OR COALESCE(r.access_level, 'own') != 'own') AS leads
+                  FROM crm_team_member m
+                  JOIN crm_team t ON t.id = m.crm_team_id
+             LEFT JOIN sales_org_role r ON r.id = m.role_id
+                 WHERE m.active
+            ), leader AS (
+                SELECT * FROM member WHERE leads
+            ), line AS (
+                SELECT m.id, (
+                    SELECT l.id FROM leader l
+                     WHERE l.id != m.id
+                       AND starts_with(m.parent_path, l.parent_path)
+                       AND NOT (m.leads AND l.crm_team_id = m.crm_team_id)
+                     ORDER BY length(l.parent_path) DESC, l.id
+                     LIMIT 1
+                ) AS parent_id
+                  FROM member m
+            )
+            UPDATE crm_team_member cm
+               SET parent_member_id = line.parent_id
+              FROM line
+             WHERE cm.id = line.id AND cm.parent_member_id IS DISTINCT FROM line.parent_id
+        """))
+        self.env.cr.execute(SQL("""
+            UPDATE crm_team_member SET parent_member_id = NULL
+             WHERE NOT active AND parent_member_id IS NOT NULL
+        """))
+        self.invalidate_model(["parent_member_id", "child_member_ids"])

@@ -91,3 +91,23 @@ class TestSalesOrgTree(SalesOrgCommon):
         self.assertEqual(self.role_rep.actual_headcount, 3)
         with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"), self.env.cr.savepoint():
             Headcount.create({"team_id": self.shanghai.id, "role_id": self.role_rep.id, "planned_count": 1})
+
+    def test_people_chart_follows_the_tree(self):
+        Member = self.env["crm.team.member"]
+
+        def reports_to(person):
+            return Member.search([("user_id", "=", person.id)]).parent_member_id.user_id
+
+        self.assertFalse(reports_to(self.director))
+        self.assertEqual(reports_to(self.regional_east), self.director)
+        self.assertEqual(reports_to(self.manager), self.regional_east)
+        self.assertEqual(reports_to(self.clerk_east), self.manager)
+        self.assertEqual(reports_to(self.supervisor), self.manager)
+        self.assertEqual(reports_to(self.rep_shanghai), self.supervisor)
+        self.assertEqual(reports_to(self.rep_north), self.regional_north)
+        # the Shanghai group moves under North: its leader now reports to North's director
+        self.shanghai.parent_id = self.north
+        self.assertEqual(reports_to(self.supervisor), self.regional_north)
+        # the supervisor leaves: the rep reports to the nearest leader above
+        Member.search([("user_id", "=", self.supervisor.id)]).action_archive()
+        self.assertEqual(reports_to(self.rep_shanghai), self.regional_north)
