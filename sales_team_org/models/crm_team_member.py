@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.tools import SQL
 
@@ -49,7 +51,7 @@ class CrmTeamMember(models.Model):
 
     @api.model
     def _update_reporting_lines(self):
-        """Point every active membership to the person it reports to, in one statement.
+        """Point every active membership to the person it reports to: two queries in all.
 
         A membership leads its unit when its person is the unit manager or holds a role
         giving access to units and below. A person reports to the leader of their unit
@@ -58,34 +60,37 @@ class CrmTeamMember(models.Model):
         self.env["crm.team"].flush_model(["parent_path", "user_id"])
         self.flush_model(["crm_team_id", "user_id", "role_id", "active", "parent_member_id"])
         self.env["sales.org.role"].flush_model(["access_level"])
-        self.env.cr.execute(SQL("""
-            WITH member AS (
-                SELECT m.id, m.crm_team_id, t.parent_path,
-                       (t.user_id IS NOT DISTINCT FROM m.user_id OR COALESCE(r.access_level, 'own') != 'own') AS leads
-                  FROM crm_team_member m
-                  JOIN crm_team t ON t.id = m.crm_team_id
-             LEFT JOIN sales_org_role r ON r.id = m.role_id
-                 WHERE m.active
-            ), leader AS (
-                SELECT * FROM member WHERE leads
-            ), line AS (
-                SELECT m.id, (
-                    SELECT l.id FROM leader l
-                     WHERE l.id != m.id
-                       AND starts_with(m.parent_path, l.parent_path)
-                       AND NOT (m.leads AND l.crm_team_id = m.crm_team_id)
-                     ORDER BY length(l.parent_path) DESC, l.id
-                     LIMIT 1
-                ) AS parent_id
-                  FROM member m
-            )
-            UPDATE crm_team_member cm
-               SET parent_member_id = line.parent_id
-              FROM line
-             WHERE cm.id = line.id AND cm.parent_member_id IS DISTINCT FROM line.parent_id
+        rows = self.env.execute_query(SQL("""
+            SELECT m.id, m.active, m.crm_team_id, t.parent_path, m.parent_member_id,
+                   (t.user_id IS NOT DISTINCT FROM m.user_id OR COALESCE(r.access_level, 'own') != 'own')
+              FROM crm_team_member m
+              JOIN crm_team t ON t.id = m.crm_team_id
+         LEFT JOIN sales_org_role r ON r.id = m.role_id
         """))
-        self.env.cr.execute(SQL("""
-            UPDATE crm_team_member SET parent_member_id = NULL
-             WHERE NOT active AND parent_member_id IS NOT NULL
-        """))
-        self.invalidate_model(["parent_member_id", "child_member_ids"])
+        leaders = defaultdict(list)  # unit id -> its leading memberships, oldest first
+        for member_id, active, team_id, _path, _parent, leads in sorted(rows):
+            if active and leads:
+                leaders[team_id].append(member_id)
+        changes = []
+        for member_id, active, team_id, path, current, leads in rows:
+            parent = None
+            if active:
+                units = [int(unit) for unit in path.split("/") if unit]
+                if leads:
+                    units.pop()  # a leader reports above their own unit
+                for unit in reversed(units):
+                    parent = next((leader for leader in leaders[unit] if leader != member_id), None)
+                    if parent:
+                        break
+            if parent != current:
+                changes.append(SQL("(%s, %s::int)", member_id, parent))
+        if changes:
+            self.env.cr.execute(SQL(
+                """
+                UPDATE crm_team_member m SET parent_member_id = line.parent_id
+                  FROM (VALUES %s) AS line(id, parent_id)
+                 WHERE m.id = line.id
+                """,
+                SQL(", ").join(changes),
+            ))
+            self.invalidate_model(["parent_member_id", "child_member_ids"])
