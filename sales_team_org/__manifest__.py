@@ -8,7 +8,7 @@
     "license": "AGPL-3",
     "author": "sales_team_org developers",
     "website": "https://github.com/sales-team-org/sales_team_org",
-    "depends": ["crm", "sale_crm", "calendar", "mail", "web_hierarchy"],
+    "depends": ["crm", "sale_crm", "calendar", "mail", "resource", "web_hierarchy"],
     "data": [
         "security/sales_team_org_security.xml",
         "security/ir.model.access.csv",
@@ -18,6 +18,7 @@
         "views/crm_team_member_views.xml",
         "views/crm_lead_views.xml",
         "views/res_partner_views.xml",
+        "views/sales_daily_report_views.xml",
         "views/sales_team_org_menus.xml",
     ],
     "post_init_hook": "post_init_hook",

@@ -8,3 +8,7 @@ from . import crm_team_member
 from . import res_users
 from . import res_partner
 from . import crm_lead
+from . import sales_customer_classification
+from . import sales_daily_report
+from . import sales_daily_report_line
+from . import sales_daily_report_status

@@ -7,6 +7,9 @@ class CrmLead(models.Model):
     sales_region_id = fields.Many2one(
         related="state_id.sales_region_id", store=True, index="btree_not_null", string="Sales Region"
     )
+    sales_classification = fields.Selection(
+        related="partner_id.commercial_partner_id.sales_classification", string="Customer Classification"
+    )
 
     @api.model_create_multi
     def create(self, vals_list):

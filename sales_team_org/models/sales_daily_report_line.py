@@ -1,0 +1,91 @@
+from odoo import api, fields, models
+
+from .res_partner import CLASSIFICATIONS
+
+
+class SalesDailyReportLine(models.Model):
+    """One call or visit of the day (a row of the 电话销售日报表)."""
+
+    _name = "sales.daily.report.line"
+    _description = "Call or Visit of a Daily Report"
+    _order = "report_id, sequence, id"
+
+    report_id = fields.Many2one("sales.daily.report", required=True, ondelete="cascade", index=True)
+    sequence = fields.Integer(default=10)
+    user_id = fields.Many2one(related="report_id.user_id", store=True, index=True)
+    date = fields.Date(related="report_id.date", store=True)
+    lead_id = fields.Many2one("crm.lead", string="Lead/Opportunity", index="btree_not_null")
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", index="btree_not_null",
+        compute="_compute_partner_id", store=True, readonly=False, precompute=True,
+    )
+    contact_name = fields.Char(string="Contact Person")
+    channel = fields.Selection(
+        [("phone", "Phone"), ("visit", "Visit"), ("wechat", "WeChat"), ("email", "E-mail"), ("other", "Other")],
+        default="phone", required=True,
+    )
+    duration = fields.Float(help="In hours.")
+    subject = fields.Char(string="Discussed")
+    result = fields.Text()
+    next_step = fields.Char()
+    next_step_date = fields.Date()
+    classification = fields.Selection(
+        CLASSIFICATIONS, compute="_compute_classification", inverse="_inverse_classification",
+        help="Set by the manager on the customer, with its history.",
+    )
+    message_id = fields.Many2one(
+        "mail.message", readonly=True, index="btree_not_null", ondelete="set null",
+        help="The done activity this line was filled from.",
+    )
+    activity_scheduled = fields.Boolean(readonly=True, copy=False)
+
+    _sql_constraints = [
+        ("message_uniq", "unique(message_id)", "A done activity fills one line only."),
+    ]
+
+    @api.depends("lead_id")
+    def _compute_partner_id(self):
+        for line in self:
+            if line.lead_id and not line.partner_id:
+                line.partner_id = line.lead_id.partner_id
+
+    @api.depends("partner_id.sales_classification")
+    def _compute_classification(self):
+        for line in self:
+            line.classification = line.partner_id.commercial_partner_id.sales_classification
+
+    def _inverse_classification(self):
+        for line in self.filtered("partner_id"):
+            partner = line.partner_id.commercial_partner_id
+            if partner.sales_classification != line.classification:
+                partner._set_sales_classification(line.classification, reason=line.result or line.subject)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        reports = self.env["sales.daily.report"].browse({vals["report_id"] for vals in vals_list if vals.get("report_id")})
+        reports._check_may_write({"line_ids"})
+        return super().create(vals_list)
+
+    def write(self, vals):
+        # the classification belongs to the customer (its own rule), not to the report
+        if set(vals) - {"classification", "activity_scheduled"}:
+            self.report_id._check_may_write({"line_ids"})
+        return super().write(vals)
+
+    def unlink(self):
+        self.report_id._check_may_write({"line_ids"})
+        return super().unlink()
+
+    def action_schedule_next_step(self):
+        """The reviewer turns the next step into an activity for the report's author."""
+        for line in self.filtered(lambda line: line.next_step and not line.activity_scheduled):
+            record = line.lead_id or line.partner_id
+            if not record:
+                continue
+            record.activity_schedule(
+                "mail.mail_activity_data_todo",
+                date_deadline=line.next_step_date or line.report_id.date,
+                summary=line.next_step,
+                user_id=line.user_id.id,
+            )
+            line.sudo().activity_scheduled = True
