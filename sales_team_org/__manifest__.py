@@ -12,6 +12,7 @@
     "data": [
         "security/sales_team_org_security.xml",
         "security/ir.model.access.csv",
+        "data/ir_cron_data.xml",
         "views/sales_org_role_views.xml",
         "views/sales_org_region_views.xml",
         "views/crm_team_views.xml",

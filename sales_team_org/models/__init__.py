@@ -12,3 +12,4 @@ from . import sales_customer_classification
 from . import sales_daily_report
 from . import sales_daily_report_line
 from . import sales_daily_report_status
+from . import sales_daily_digest

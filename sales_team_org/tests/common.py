@@ -40,7 +40,8 @@ class SalesOrgCommon(TransactionCase):
         })
 
         def user(login):
-            return new_test_user(cls.env, login=login, groups="base.group_user", name=login.title())
+            return new_test_user(cls.env, login=login, groups="base.group_user", name=login.title(),
+                                 email=f"{login}@example.com")
 
         cls.director = user("t_director")
         cls.regional_east = user("t_regional_east")
