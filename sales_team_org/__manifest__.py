@@ -20,6 +20,7 @@
         "views/crm_lead_views.xml",
         "views/res_partner_views.xml",
         "views/sales_daily_report_views.xml",
+        "views/sales_monthly_summary_views.xml",
         "wizards/sales_daily_report_export_views.xml",
         "report/sales_daily_report_reports.xml",
         "views/sales_team_org_menus.xml",

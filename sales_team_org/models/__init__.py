@@ -9,7 +9,9 @@ from . import res_users
 from . import res_partner
 from . import crm_lead
 from . import sales_customer_classification
+from . import sales_org_review_mixin
 from . import sales_daily_report
 from . import sales_daily_report_line
 from . import sales_daily_report_status
 from . import sales_daily_digest
+from . import sales_monthly_summary

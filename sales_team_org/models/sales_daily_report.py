@@ -4,19 +4,11 @@ import pytz
 from markupsafe import Markup, escape
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
 from odoo.tools import SQL, format_amount
 
-# What a reviewer writes on a report that is no longer the author's to change.
-REVIEW_FIELDS = {"state", "review_comment", "reviewer_id", "review_date"}
 DEFAULT_REMINDER_HOUR = 17
 DEFAULT_DIGEST_HOUR = 19
-REPORT_STATES = [
-    ("draft", "Draft"),
-    ("submitted", "Submitted"),
-    ("returned", "Returned"),
-    ("reviewed", "Reviewed"),
-]
 
 
 class SalesDailyReport(models.Model):
@@ -28,7 +20,7 @@ class SalesDailyReport(models.Model):
     """
 
     _name = "sales.daily.report"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "sales.org.review.mixin"]
     _description = "Daily Sales Report"
     _order = "date desc, user_id"
     _check_company_auto = True
@@ -49,18 +41,10 @@ class SalesDailyReport(models.Model):
     diary = fields.Html(string="Sales Diary", sanitize_overridable=True)
     line_ids = fields.One2many("sales.daily.report.line", "report_id", string="Calls and Visits", copy=False)
     # Review
-    state = fields.Selection(
-        REPORT_STATES,
-        default="draft", required=True, index=True, tracking=True, copy=False, readonly=True,
-    )
     manager_id = fields.Many2one(
         "res.users", compute="_compute_manager_id", store=True, index="btree_not_null",
         help="The leader the author reports to in the unit tree, who reviews the report.",
     )
-    reviewer_id = fields.Many2one("res.users", readonly=True, copy=False)
-    review_date = fields.Datetime(readonly=True, copy=False)
-    review_comment = fields.Text(tracking=True, copy=False)
-    submit_date = fields.Datetime(readonly=True, copy=False)
     reminded = fields.Boolean(readonly=True, copy=False, help="The author was reminded to submit it.")
     # Key figures: from the lines, and from what the person did in Odoo that day
     call_count = fields.Integer(string="Calls", compute="_compute_line_figures", store=True)
@@ -72,7 +56,6 @@ class SalesDailyReport(models.Model):
     quotation_count = fields.Integer(string="Quotations Sent", readonly=True)
     order_count = fields.Integer(string="Orders Confirmed", readonly=True)
     order_amount = fields.Monetary(string="Orders Amount", readonly=True)
-    is_locked = fields.Boolean(compute="_compute_is_locked")
 
     _sql_constraints = [
         ("user_date_uniq", "unique(user_id, date)", "A person writes one daily report per day."),
@@ -108,12 +91,6 @@ class SalesDailyReport(models.Model):
                 for line in lines
             })
 
-    @api.depends("state")
-    @api.depends_context("uid")
-    def _compute_is_locked(self):
-        for report in self:
-            report.is_locked = report._locked_for(self.env.user)
-
     # ------------------------------------------------------------------
     # ORM
     # ------------------------------------------------------------------
@@ -125,10 +102,6 @@ class SalesDailyReport(models.Model):
             reports._refresh_figures()
         return reports
 
-    def write(self, vals):
-        self._check_may_write(set(vals))
-        return super().write(vals)
-
     def message_subscribe(self, partner_ids=None, subtype_ids=None):
         # The reminder cron subscribes authors when it creates their reports: skip the
         # one-by-one subscription mail.activity does for each of them.
@@ -137,39 +110,13 @@ class SalesDailyReport(models.Model):
             return True
         return super().message_subscribe(partner_ids=partner_ids, subtype_ids=subtype_ids)
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_only_drafts(self):
-        if any(report.state != "draft" for report in self):
-            raise UserError(self.env._("Only draft daily reports can be deleted."))
-
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
 
-    def action_submit(self):
-        for report in self:
-            if report.user_id != self.env.user and not self.env.su:
-                raise AccessError(self.env._("Only %(person)s can submit their own report.", person=report.user_id.name))
-            if report.state not in ("draft", "returned"):
-                raise UserError(self.env._("Only a draft or returned report can be submitted."))
+    def _before_submit(self):
         self._refresh_figures()
-        self.write({"state": "submitted", "submit_date": fields.Datetime.now()})
         self.activity_ids.filtered("automated").sudo().unlink()  # the reminder has done its job
-
-    def action_approve(self):
-        self._check_reviewer()
-        self.write({"state": "reviewed", "reviewer_id": self.env.uid, "review_date": fields.Datetime.now()})
-
-    def action_return(self):
-        self._check_reviewer()
-        if any(not report.review_comment for report in self):
-            raise UserError(self.env._("Say what to fix in the review comment before returning a report."))
-        self.write({"state": "returned", "reviewer_id": self.env.uid, "review_date": fields.Datetime.now()})
-        for report in self:
-            report.message_post(
-                body=report.review_comment, partner_ids=report.user_id.partner_id.ids,
-                subtype_xmlid="mail.mt_comment",
-            )
 
     def action_refresh_figures(self):
         if any(report.is_locked for report in self):
@@ -183,43 +130,6 @@ class SalesDailyReport(models.Model):
     @api.model
     def _today(self):
         return fields.Date.context_today(self)
-
-    def _locked_for(self, user):
-        """Submitted: only its review may change it. Reviewed: only the sales administrator."""
-        self.ensure_one()
-        if self.state in ("draft", "returned"):
-            return False
-        return not user.has_group("sales_team.group_sale_manager")
-
-    def _check_may_write(self, fnames):
-        if self.env.su:
-            return
-        user = self.env.user
-        for report in self:
-            if not report._locked_for(user):
-                continue
-            if report.state == "submitted" and user != report.user_id and fnames <= REVIEW_FIELDS:
-                continue
-            raise UserError(self.env._(
-                "The daily report %(report)s is %(state)s: it can no longer be changed.",
-                report=report.name, state=dict(self._fields["state"].selection)[report.state],
-            ))
-
-    def _check_reviewer(self):
-        user = self.env.user
-        for report in self:
-            if report.state != "submitted":
-                raise UserError(self.env._("Only a submitted report can be reviewed."))
-            if report.user_id == user and not self.env.su:
-                raise AccessError(self.env._("You cannot review your own daily report."))
-            in_chain = (
-                user.has_group("sales_team.group_sale_salesman_all_leads")
-                or (user.has_group("sales_team_org.group_sale_unit_leader") and report.user_id in user.sales_org_user_ids)
-            )
-            if not in_chain and not self.env.su:
-                raise AccessError(self.env._(
-                    "Only a manager above %(person)s may review their report.", person=report.user_id.name
-                ))
 
     def _day_bounds(self):
         """The report's day in UTC, in its author's time zone."""

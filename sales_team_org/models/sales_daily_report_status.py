@@ -1,7 +1,7 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
-from .sales_daily_report import REPORT_STATES
+from .sales_org_review_mixin import REVIEW_STATES
 
 
 class SalesDailyReportStatus(models.Model):
@@ -24,7 +24,7 @@ class SalesDailyReportStatus(models.Model):
     role_id = fields.Many2one("sales.org.role", readonly=True)
     report_id = fields.Many2one("sales.daily.report", string="Daily Report", readonly=True)
     state = fields.Selection(
-        [("missing", "Not Written"), *REPORT_STATES], readonly=True
+        [("missing", "Not Written"), *REVIEW_STATES], readonly=True
     )
     is_submitted = fields.Boolean(readonly=True)
     call_count = fields.Integer(string="Calls", readonly=True)

@@ -7,3 +7,4 @@ from . import test_sales_org_i18n
 from . import test_sales_daily_report
 from . import test_sales_daily_rhythm
 from . import test_sales_daily_report_export
+from . import test_sales_monthly_summary

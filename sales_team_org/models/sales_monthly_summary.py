@@ -1,0 +1,168 @@
+from collections import defaultdict
+
+import pytz
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+FIGURES = ("report_count", "submitted_count", "call_count", "customer_count", "new_customer_count",
+           "quotation_count", "order_count", "order_amount")
+
+
+class SalesMonthlySummary(models.Model):
+    """月度销售总结: a leader's month, with the figures of their units, handed up for review."""
+
+    _name = "sales.monthly.summary"
+    _inherit = ["mail.thread", "mail.activity.mixin", "sales.org.review.mixin"]
+    _description = "Monthly Sales Summary"
+    _order = "month desc, user_id"
+    _check_company_auto = True
+
+    # Description
+    name = fields.Char(compute="_compute_name", store=True)
+    user_id = fields.Many2one(
+        "res.users", string="Manager", required=True, index=True, default=lambda self: self.env.user, readonly=True,
+    )
+    month = fields.Date(
+        required=True, index=True, readonly=True,
+        default=lambda self: fields.Date.context_today(self).replace(day=1),
+        help="The first day of the month summed up.",
+    )
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    manager_id = fields.Many2one(
+        "res.users", string="Superior", compute="_compute_manager_id", store=True, index="btree_not_null",
+        help="The leader the author reports to, who reviews the summary.",
+    )
+    # The month's figures of the author's units and below (daily reports and orders)
+    people_count = fields.Integer(string="People", readonly=True)
+    report_count = fields.Integer(string="Daily Reports", readonly=True)
+    submitted_count = fields.Integer(string="Daily Reports Submitted", readonly=True)
+    call_count = fields.Integer(string="Calls and Visits", readonly=True)
+    customer_count = fields.Integer(string="Customers Reached", readonly=True)
+    new_customer_count = fields.Integer(string="New Customers", readonly=True)
+    quotation_count = fields.Integer(string="Quotations Sent", readonly=True)
+    order_count = fields.Integer(string="Orders Confirmed", readonly=True)
+    order_amount = fields.Monetary(string="Orders Amount", readonly=True)
+    # The author's words
+    results = fields.Html(string="Results of the Month")
+    problems = fields.Html(string="Problems Met")
+    next_month_plan = fields.Html(string="Plan for Next Month")
+
+    _sql_constraints = [
+        ("user_month_uniq", "unique(user_id, month)", "A manager writes one summary per month."),
+    ]
+
+    @api.depends("user_id", "month")
+    def _compute_name(self):
+        for summary in self:
+            summary.name = f"{summary.user_id.name or ''} {summary.month.strftime('%Y-%m') if summary.month else ''}"
+
+    @api.depends("user_id")
+    def _compute_manager_id(self):
+        memberships = self.env["crm.team.member"].sudo().search([("user_id", "in", self.user_id.ids)])
+        superior = {m.user_id: m.parent_member_id.user_id for m in memberships if m.parent_member_id}
+        for summary in self:
+            summary.manager_id = superior.get(summary.user_id, False)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        summaries = super().create(vals_list)
+        summaries._refresh_figures()
+        return summaries
+
+    def action_refresh_figures(self):
+        self._check_may_write(set(FIGURES))
+        self._refresh_figures()
+
+    def _before_submit(self):
+        self._refresh_figures()
+        self.activity_ids.filtered("automated").sudo().unlink()
+
+    def _refresh_figures(self):
+        """The figures of every summary at once: a few queries whatever their number."""
+        if not self:
+            return
+        self.env.flush_all()
+        scope = {s: set(s.user_id.sudo().sales_org_user_ids.ids) - {s.user_id.id} for s in self}
+        people = set().union(*scope.values())
+        months = {s.month for s in self}
+        by_user = defaultdict(lambda: [0] * len(FIGURES))
+        if people:
+            for user_id, month, *values in self.env.execute_query(SQL(
+                """
+                SELECT user_id, date_trunc('month', date)::date, count(*),
+                       count(*) FILTER (WHERE state IN ('submitted', 'reviewed')),
+                       sum(call_count + visit_count), sum(customer_count), sum(new_customer_count),
+                       sum(quotation_count), 0, 0
+                  FROM sales_daily_report
+                 WHERE user_id IN %(people)s AND date_trunc('month', date)::date IN %(months)s
+                 GROUP BY 1, 2
+                 UNION ALL
+                SELECT user_id, date_trunc('month', date_order)::date, 0, 0, 0, 0, 0, 0,
+                       count(*), sum(amount_total)
+                  FROM sale_order
+                 WHERE state = 'sale' AND user_id IN %(people)s
+                   AND date_trunc('month', date_order)::date IN %(months)s
+                 GROUP BY 1, 2
+                """,
+                people=tuple(people), months=tuple(months),
+            )):
+                totals = by_user[user_id, month]
+                by_user[user_id, month] = [a + (b or 0) for a, b in zip(totals, values)]
+        for summary in self:
+            sums = [0] * len(FIGURES)
+            for user_id in scope[summary]:
+                row = by_user.get((user_id, summary.month))
+                if row:
+                    sums = [a + b for a, b in zip(sums, row)]
+            summary.sudo().write(dict(zip(FIGURES, sums), people_count=len(scope[summary])))
+
+    # ------------------------------------------------------------------
+    # Monthly rhythm
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _cron_prepare_monthly_summaries(self):
+        """On the last day of the month, each leader finds a draft summary with the month's figures."""
+        now = fields.Datetime.now()
+        for company in self.env["res.company"].sudo().search([]):
+            tz = pytz.timezone(company.resource_calendar_id.tz or company.partner_id.tz or "UTC")
+            today = pytz.utc.localize(now).astimezone(tz).date()
+            if (today + relativedelta(days=1)).month != today.month:
+                self._prepare_monthly_summaries(company, today.replace(day=1))
+
+    @api.model
+    def _prepare_monthly_summaries(self, company, month):
+        self.env.flush_all()
+        leaders = [uid for uid, in self.env.execute_query(SQL(
+            """
+            SELECT DISTINCT m.user_id
+              FROM crm_team_member m
+              JOIN crm_team t ON t.id = m.crm_team_id
+              JOIN res_users u ON u.id = m.user_id AND u.active
+                   AND COALESCE(t.company_id, u.company_id) = %(company)s
+         LEFT JOIN sales_org_role r ON r.id = m.role_id
+             WHERE m.active AND (t.user_id = m.user_id OR r.access_level = 'unit')
+               AND NOT EXISTS (SELECT 1 FROM sales_monthly_summary s WHERE s.user_id = m.user_id AND s.month = %(month)s)
+            """,
+            company=company.id, month=month,
+        ))]
+        if not leaders:
+            return self.browse()
+        context = dict(tracking_disable=True, mail_create_nolog=True, mail_activity_quick_update=True)
+        summaries = self.sudo().with_context(**context).create([
+            {"user_id": uid, "month": month, "company_id": company.id} for uid in leaders
+        ])
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        self.env["mail.activity"].sudo().with_context(**context).create([{
+            "res_model_id": self.env["ir.model"]._get_id(self._name),
+            "res_id": summary.id,
+            "activity_type_id": todo.id,
+            "summary": self.with_context(lang=summary.user_id.lang).env._("Write your monthly summary"),
+            "date_deadline": month + relativedelta(months=1, days=-1),
+            "user_id": summary.user_id.id,
+            "automated": True,
+        } for summary in summaries])
+        return summaries
