@@ -23,6 +23,7 @@
         "views/sales_monthly_summary_views.xml",
         "wizards/sales_daily_report_export_views.xml",
         "report/sales_daily_report_reports.xml",
+        "views/res_config_settings_views.xml",
         "views/sales_team_org_menus.xml",
     ],
     "post_init_hook": "post_init_hook",

@@ -15,3 +15,4 @@ from . import sales_daily_report_line
 from . import sales_daily_report_status
 from . import sales_daily_digest
 from . import sales_monthly_summary
+from . import res_config_settings

@@ -2,6 +2,7 @@ from datetime import datetime
 
 from freezegun import freeze_time
 
+from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
 from .common import SalesOrgCommon
@@ -139,3 +140,12 @@ class TestSalesDailyRhythm(SalesOrgCommon):
                     with self.assertQueryCount(queries):
                         cron()
                         self.env.cr.flush()
+
+    def test_hours_are_configurable(self):
+        settings = self.env["res.config.settings"].create({"sales_report_reminder_hour": 20})
+        settings.execute()
+        with freeze_time(AFTER_REMINDER_HOUR):  # 18:00 in Shanghai: before 20:00 now
+            self.Report._cron_remind_missing_reports()
+        self.assertFalse(self.reminded_people())
+        with self.assertRaises(ValidationError):
+            self.env["res.config.settings"].create({"sales_report_digest_hour": 24})
