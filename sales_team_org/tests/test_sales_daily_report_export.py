@@ -41,6 +41,8 @@ class TestSalesDailyReportExport(SalesOrgCommon):
         self.assertEqual(sheet["A1"].value, "Daily Sales Report")
         self.assertEqual([c.value for c in sheet[4]][:7],
                          ["Date", "Salesperson", "Customer", "Contact Person", "Channel", "Duration", "Discussed"])
+        self.assertEqual({sheet["A5"].value.date(), sheet["A6"].value.date()},
+                         {fields.Date.today(), fields.Date.add(fields.Date.today(), days=-1)})
         self.assertEqual(sheet["C5"].value, "T Customer")
         self.assertEqual(sheet["E5"].value, "Phone")
         self.assertEqual({sheet["G5"].value, sheet["G6"].value}, {"Talk 0", "Talk 1"})
