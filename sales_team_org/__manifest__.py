@@ -34,5 +34,6 @@
         "demo/crm_team_demo.xml",
         "demo/crm_lead_demo.xml",
         "demo/sale_order_demo.xml",
+        "demo/sales_daily_report_demo.xml",
     ],
 }
