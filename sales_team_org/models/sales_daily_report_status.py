@@ -23,9 +23,7 @@ class SalesDailyReportStatus(models.Model):
     team_id = fields.Many2one("crm.team", string="Unit", readonly=True)
     role_id = fields.Many2one("sales.org.role", readonly=True)
     report_id = fields.Many2one("sales.daily.report", string="Daily Report", readonly=True)
-    state = fields.Selection(
-        [("missing", "Not Written"), *REVIEW_STATES], readonly=True
-    )
+    state = fields.Selection([("missing", "Not Written"), *REVIEW_STATES], string="Status", readonly=True)
     is_submitted = fields.Boolean(readonly=True)
     call_count = fields.Integer(string="Calls", readonly=True)
     order_amount = fields.Float(readonly=True)

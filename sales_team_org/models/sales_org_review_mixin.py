@@ -23,7 +23,7 @@ class SalesOrgReviewMixin(models.AbstractModel):
     _description = "Reviewed up the Unit Tree"
 
     state = fields.Selection(
-        REVIEW_STATES, default="draft", required=True, index=True, tracking=True, copy=False, readonly=True,
+        REVIEW_STATES, string="Status", default="draft", required=True, index=True, tracking=True, copy=False, readonly=True,
     )
     reviewer_id = fields.Many2one("res.users", readonly=True, copy=False)
     review_date = fields.Datetime(readonly=True, copy=False)
