@@ -53,17 +53,27 @@ odoo_requirements() {
         "$ODOO_SRC/requirements.txt"
 }
 
+# pip, without the warnings about this machine's unused local index folders
+pip_install() {
+    local status
+    { "$PY" -m pip install -q "$@" 2>&1; echo "pip-status=$?"; } \
+        | { grep -v "is ignored: it is neither a file nor a directory" || true; } > "$VENV/pip.log"
+    status=$(sed -n 's/^pip-status=//p' "$VENV/pip.log")
+    grep -v '^pip-status=' "$VENV/pip.log" >&2 || true
+    return "${status:-1}"
+}
+
 ensure_venv() {
     local stamp="$VENV/.sales_team_org-$(sha1sum "$ODOO_SRC/requirements.txt" "$ROOT/requirements-dev.txt" | sha1sum | cut -c1-12)"
     [ -f "$stamp" ] && return 0
     apt_install libpq-dev
     [ -x "$PY" ] || "$PYTHON" -m venv "$VENV"
     log "installing Odoo's requirements into $VENV (a few minutes the first time)"
-    "$PY" -m pip install -q --upgrade 'pip<25' 'setuptools<70' wheel
+    pip_install --upgrade 'pip<25' 'setuptools<70' wheel
     odoo_requirements > "$VENV/odoo-requirements.txt"
-    "$PY" -m pip install -q --no-build-isolation -r "$VENV/odoo-requirements.txt"
-    "$PY" -m pip install -q -r "$ROOT/requirements-dev.txt"
-    "$PY" -m pip install -q --no-deps --no-build-isolation -e "$ODOO_SRC"
+    pip_install --no-build-isolation -r "$VENV/odoo-requirements.txt"
+    pip_install -r "$ROOT/requirements-dev.txt"
+    pip_install --no-deps --no-build-isolation -e "$ODOO_SRC"
     rm -f "$VENV"/.sales_team_org-*
     touch "$stamp"
 }
@@ -71,7 +81,7 @@ ensure_venv() {
 ensure_lint_venv() {
     [ -x "$PY" ] || "$PYTHON" -m venv "$VENV"
     "$PY" -c 'import pylint_odoo, lxml' 2>/dev/null && return 0
-    "$PY" -m pip install -q -r "$ROOT/requirements-dev.txt"
+    pip_install -r "$ROOT/requirements-dev.txt"
 }
 
 # PostgreSQL of the machine, a role named after the current user.
