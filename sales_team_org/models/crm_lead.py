@@ -26,6 +26,7 @@ class CrmLead(models.Model):
     def action_route_to_region(self):
         """Send the selected leads that have no salesperson to the unit of their region."""
         self._route_to_region()
+        return True
 
     def _route_to_region(self):
         # A lead nobody owns goes to the unit of its region.

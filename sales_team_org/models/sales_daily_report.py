@@ -122,6 +122,7 @@ class SalesDailyReport(models.Model):
         if any(report.is_locked for report in self):
             raise UserError(self.env._("A submitted or reviewed report keeps its figures."))
         self._refresh_figures()
+        return True
 
     # ------------------------------------------------------------------
     # Business

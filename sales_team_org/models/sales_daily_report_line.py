@@ -89,3 +89,4 @@ class SalesDailyReportLine(models.Model):
                 user_id=line.user_id.id,
             )
             line.sudo().activity_scheduled = True
+        return True

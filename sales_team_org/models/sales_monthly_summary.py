@@ -75,6 +75,7 @@ class SalesMonthlySummary(models.Model):
     def action_refresh_figures(self):
         self._check_may_write(set(FIGURES))
         self._refresh_figures()
+        return True
 
     def _before_submit(self):
         self._refresh_figures()

@@ -55,10 +55,12 @@ class SalesOrgReviewMixin(models.AbstractModel):
                 raise UserError(self.env._("Only a draft or returned report can be submitted."))
         self._before_submit()
         self.write({"state": "submitted", "submit_date": fields.Datetime.now()})
+        return True
 
     def action_approve(self):
         self._check_reviewer()
         self.write({"state": "reviewed", "reviewer_id": self.env.uid, "review_date": fields.Datetime.now()})
+        return True
 
     def action_return(self):
         self._check_reviewer()
@@ -70,6 +72,7 @@ class SalesOrgReviewMixin(models.AbstractModel):
                 body=document.review_comment, partner_ids=document.user_id.partner_id.ids,
                 subtype_xmlid="mail.mt_comment",
             )
+        return True
 
     def _before_submit(self):
         """Hook: what a document does just before it is handed up."""

@@ -13,3 +13,4 @@ class SalesCustomerClassify(models.TransientModel):
 
     def action_apply(self):
         self.partner_id._set_sales_classification(self.classification, reason=self.reason)
+        return {"type": "ir.actions.act_window_close"}
