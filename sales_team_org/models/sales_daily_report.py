@@ -143,6 +143,7 @@ class SalesDailyReport(models.Model):
         what a previous refresh found; done activities become call lines once."""
         if not self:
             return
+        self.env.flush_all()  # the SQL below reads messages, lines and orders of this transaction too
         Line = self.env["sales.daily.report.line"]
         for report in self:
             start, end = report._day_bounds()
