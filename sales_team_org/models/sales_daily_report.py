@@ -243,18 +243,7 @@ class SalesDailyReport(models.Model):
             })],
         } for uid in missing])
         reports.write({"reminded": True})
-        todo = self.env.ref("mail.mail_activity_data_todo")
-        summary = {lang: self.with_context(lang=lang).env._("Submit your daily report")
-                   for lang in set(reports.user_id.mapped("lang"))}
-        self.env["mail.activity"].sudo().with_context(**context).create([{
-            "res_model_id": self.env["ir.model"]._get_id(self._name),
-            "res_id": report.id,
-            "activity_type_id": todo.id,
-            "summary": summary[report.user_id.lang],
-            "date_deadline": day,
-            "user_id": report.user_id.id,
-            "automated": True,
-        } for report in reports])
+        reports._schedule_reminders(lambda env: env._("Submit your daily report"), day)
         by_email = reports.filtered(lambda report: report.user_id.notification_type == "email")
         self._send_mails([
             (report.user_id.partner_id,

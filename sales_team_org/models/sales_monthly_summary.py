@@ -156,14 +156,6 @@ class SalesMonthlySummary(models.Model):
         summaries = self.sudo().with_context(**context).create([
             {"user_id": uid, "month": month, "company_id": company.id} for uid in leaders
         ])
-        todo = self.env.ref("mail.mail_activity_data_todo")
-        self.env["mail.activity"].sudo().with_context(**context).create([{
-            "res_model_id": self.env["ir.model"]._get_id(self._name),
-            "res_id": summary.id,
-            "activity_type_id": todo.id,
-            "summary": self.with_context(lang=summary.user_id.lang).env._("Write your monthly summary"),
-            "date_deadline": month + relativedelta(months=1, days=-1),
-            "user_id": summary.user_id.id,
-            "automated": True,
-        } for summary in summaries])
+        summaries._schedule_reminders(lambda env: env._("Write your monthly summary"),
+                                      month + relativedelta(months=1, days=-1))
         return summaries

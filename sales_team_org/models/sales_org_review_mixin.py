@@ -77,6 +77,23 @@ class SalesOrgReviewMixin(models.AbstractModel):
     def _before_submit(self):
         """Hook: what a document does just before it is handed up."""
 
+    def _schedule_reminders(self, summary, deadline):
+        """A to-do for the author of each document, created in one batch and in their language.
+
+        :param summary: function of an environment (in the author's language) giving the text
+        """
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        texts = {lang: summary(self.with_context(lang=lang).env) for lang in set(self.user_id.mapped("lang"))}
+        self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create([{
+            "res_model_id": self.env["ir.model"]._get_id(self._name),
+            "res_id": document.id,
+            "activity_type_id": todo.id,
+            "summary": texts[document.user_id.lang],
+            "date_deadline": deadline,
+            "user_id": document.user_id.id,
+            "automated": True,
+        } for document in self])
+
     def _locked_for(self, user):
         """Submitted: only its review may change it. Reviewed: only the sales administrator."""
         self.ensure_one()
