@@ -50,6 +50,17 @@ class CrmTeamMember(models.Model):
         return res
 
     @api.model
+    def _sql_leads(self, member="m", team="t", role="r"):
+        """SQL condition: the membership leads its unit, its person being the unit manager or
+        holding a role that gives access to units and below (or to all). Needs its unit joined
+        as `team` and its role left-joined as `role`."""
+        return SQL(
+            "(%s IS NOT DISTINCT FROM %s OR COALESCE(%s, 'own') != 'own')",
+            SQL.identifier(team, "user_id"), SQL.identifier(member, "user_id"),
+            SQL.identifier(role, "access_level"),
+        )
+
+    @api.model
     def _update_reporting_lines(self):
         """Point every active membership to the person it reports to: two queries in all.
 
@@ -61,12 +72,11 @@ class CrmTeamMember(models.Model):
         self.flush_model(["crm_team_id", "user_id", "role_id", "active", "parent_member_id"])
         self.env["sales.org.role"].flush_model(["access_level"])
         rows = self.env.execute_query(SQL("""
-            SELECT m.id, m.active, m.crm_team_id, t.parent_path, m.parent_member_id,
-                   (t.user_id IS NOT DISTINCT FROM m.user_id OR COALESCE(r.access_level, 'own') != 'own')
+            SELECT m.id, m.active, m.crm_team_id, t.parent_path, m.parent_member_id, %s
               FROM crm_team_member m
               JOIN crm_team t ON t.id = m.crm_team_id
          LEFT JOIN sales_org_role r ON r.id = m.role_id
-        """))
+        """, self._sql_leads()))
         leaders = defaultdict(list)  # unit id -> its leading memberships, oldest first
         for member_id, active, team_id, _path, _parent, leads in sorted(rows):
             if active and leads:

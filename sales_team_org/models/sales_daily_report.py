@@ -276,10 +276,10 @@ class SalesDailyReport(models.Model):
               JOIN crm_team t ON t.id = m.crm_team_id
               JOIN res_users u ON u.id = m.user_id AND COALESCE(t.company_id, u.company_id) = %(company)s
          LEFT JOIN sales_org_role r ON r.id = m.role_id
-             WHERE m.active AND (t.user_id = m.user_id OR r.access_level IN ('unit', 'all'))
+             WHERE m.active AND %(leads)s
                AND NOT EXISTS (SELECT 1 FROM sales_daily_digest d WHERE d.user_id = m.user_id AND d.date = %(day)s)
             """,
-            company=company.id, day=day,
+            company=company.id, day=day, leads=self.env["crm.team.member"]._sql_leads(),
         ))])
         if not leaders:
             return self.env["sales.daily.digest"]

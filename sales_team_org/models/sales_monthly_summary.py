@@ -145,10 +145,12 @@ class SalesMonthlySummary(models.Model):
               JOIN res_users u ON u.id = m.user_id AND u.active
                    AND COALESCE(t.company_id, u.company_id) = %(company)s
          LEFT JOIN sales_org_role r ON r.id = m.role_id
-             WHERE m.active AND (t.user_id = m.user_id OR r.access_level = 'unit')
+             WHERE m.active AND %(leads)s
+               -- a summary is handed up: the top of the tree, with nobody above, writes none
+               AND m.parent_member_id IS NOT NULL
                AND NOT EXISTS (SELECT 1 FROM sales_monthly_summary s WHERE s.user_id = m.user_id AND s.month = %(month)s)
             """,
-            company=company.id, month=month,
+            company=company.id, month=month, leads=self.env["crm.team.member"]._sql_leads(),
         ))]
         if not leaders:
             return self.browse()

@@ -47,11 +47,19 @@ class TestSalesOrgAccess(SalesOrgCommon):
                 self.assertEqual(lines.order_id, self.orders_of(*scope))
 
     def test_sales_analysis_visibility(self):
+        call = self.env.ref("mail.mail_activity_data_call")
+        self.env["mail.message"].create([{
+            "model": "crm.lead", "res_id": lead.id, "body": "Called", "message_type": "notification",
+            "mail_activity_type_id": call.id, "subtype_id": self.env.ref("mail.mt_activities").id,
+        } for lead in self.leads.values()])
         self.env.flush_all()
         for person, scope in self.expected_scope().items():
             with self.subTest(person=person.login):
                 rows = self.env["sale.report"].with_user(person).search([("user_id", "in", self.people.ids)])
                 self.assertEqual(rows.user_id, self.env["res.users"].union(*scope))
+                activities = self.env["crm.activity.report"].with_user(person).search(
+                    [("user_id", "in", self.people.ids)])
+                self.assertEqual(activities.user_id, self.env["res.users"].union(*scope))
 
     def test_outside_scope_is_refused(self):
         for person, scope in self.expected_scope().items():

@@ -61,6 +61,9 @@ class TestSalesOrgRole(SalesOrgCommon):
             "crm_team_id": self.north.id, "user_id": admin.id, "role_id": self.role_rep.id,
         })
         self.assertTrue(admin.has_group("sales_team.group_sale_manager"))
+        self.assertTrue(admin.has_group("sales_team.group_sale_salesman_all_leads"))
+        all_leads = self.leads_of(*self.people)
+        self.assertEqual(self.env["crm.lead"].with_user(admin).search([("id", "in", all_leads.ids)]), all_leads)
 
     def test_role_cannot_report_to_itself(self):
         with self.assertRaises(ValidationError):
