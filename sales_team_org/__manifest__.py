@@ -26,6 +26,9 @@
         "views/res_config_settings_views.xml",
         "views/sales_team_org_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["sales_team_org/static/tests/tours/*.js"],
+    },
     "post_init_hook": "post_init_hook",
     "demo": [
         "demo/sales_org_region_demo.xml",

@@ -9,3 +9,4 @@ from . import test_sales_daily_rhythm
 from . import test_sales_daily_report_export
 from . import test_sales_monthly_summary
 from . import test_sales_org_rpc
+from . import test_sales_daily_report_tour

@@ -1,0 +1,212 @@
+/** @odoo-module **/
+// The daily report's round trip as people do it: the rep on a phone, the manager and the
+// director at a desk. Each tour is registered once per language; only the words differ.
+
+import { registry } from "@web/core/registry";
+import { stepUtils } from "@web_tour/tour_service/tour_utils";
+
+const WORDS = {
+    en_US: {
+        submit: "Submit",
+        return: "Return",
+        approve: "Approve",
+        submitted: "Submitted",
+        returned: "Returned",
+        reviewed: "Reviewed",
+        toReview: "Reports to Review",
+        notSubmitted: "Who Has Not Submitted",
+        orgChart: "Org Chart",
+        missing: "Not Written",
+    },
+    zh_CN: {
+        submit: "提交",
+        return: "退回",
+        approve: "审阅通过",
+        submitted: "已提交",
+        returned: "已退回",
+        reviewed: "已审阅",
+        toReview: "待审阅日报",
+        notSubmitted: "未提交日报人员",
+        orgChart: "组织架构图",
+        missing: "未填写",
+    },
+};
+
+const REP = "T_Rep_Shanghai";
+
+/** Phone: the app sidebar, then a menu of the CRM app. */
+function phoneMenu(menuXmlid) {
+    return [
+        { content: "open the app menu", trigger: ".o_main_navbar .o_menu_toggle", run: "click" },
+        {
+            content: "show all apps",
+            trigger: ".o_app_menu_sidebar .o_sidebar_topbar a.btn-primary",
+            run: "click",
+        },
+        {
+            content: "open CRM",
+            trigger: ".o_app_menu_sidebar li.o_app[data-menu-xmlid='crm.crm_menu_root']",
+            run: "click",
+        },
+        { trigger: ".o_action_manager .o_view_controller" },
+        { content: "open the app menu", trigger: ".o_main_navbar .o_menu_toggle", run: "click" },
+        {
+            content: "open the menu",
+            trigger: `.o_app_menu_sidebar li[data-menu-xmlid='${menuXmlid}']`,
+            run: "click",
+        },
+    ];
+}
+
+/** Desktop: the apps menu, CRM, then a menu under one of its sections. */
+function desktopMenu(sectionXmlid, menuXmlid) {
+    return [
+        stepUtils.showAppsMenuItem(),
+        { content: "open CRM", trigger: ".o_app[data-menu-xmlid='crm.crm_menu_root']", run: "click" },
+        {
+            content: "open the section",
+            trigger: `.o_menu_sections button[data-menu-xmlid='${sectionXmlid}']`,
+            run: "click",
+        },
+        {
+            content: "open the menu",
+            trigger: `.dropdown-item[data-menu-xmlid='${menuXmlid}']`,
+            run: "click",
+        },
+    ];
+}
+
+function addCall(contact, subject, nextStep) {
+    return [
+        {
+            content: "add a call",
+            trigger: ".o_field_widget[name=line_ids] .o-kanban-button-new",
+            run: "click",
+        },
+        {
+            content: "the person called",
+            trigger: ".modal .o_field_widget[name=contact_name] input",
+            run: `edit ${contact}`,
+        },
+        {
+            content: "what was discussed",
+            trigger: ".modal .o_field_widget[name=subject] input",
+            run: `edit ${subject}`,
+        },
+        {
+            content: "the next step",
+            trigger: ".modal .o_field_widget[name=next_step] input",
+            run: `edit ${nextStep}`,
+        },
+        { content: "keep the call", trigger: ".modal .o_form_button_save", run: "click" },
+        {
+            content: "the call is on the report",
+            trigger: `.o_field_widget[name=line_ids] .o_kanban_record:contains('${subject}')`,
+        },
+    ];
+}
+
+/** A header button; at phone size the form keeps them in its cog menu. */
+function headerButton(name, label) {
+    return [
+        {
+            isActive: ["mobile"],
+            content: "open the form's menu",
+            trigger: ".o_control_panel .o_cp_action_menus .fa-cog",
+            run: "click",
+        },
+        {
+            content: `click ${label}`,
+            trigger:
+                `.o_statusbar_buttons button[name=${name}]:contains('${label}'), ` +
+                `.dropdown-item button[name=${name}]:contains('${label}')`,
+            run: "click",
+        },
+    ];
+}
+
+function statusIs(label) {
+    return {
+        content: `the report is ${label}`,
+        trigger: `.o_statusbar_status button.o_arrow_button_current:contains('${label}')`,
+    };
+}
+
+const TOURS = {
+    rep_writes_report: (w) => [
+        ...phoneMenu("sales_team_org.menu_sales_daily_reports"),
+        { content: "new report", trigger: ".o_control_panel button.o-kanban-button-new", run: "click" },
+        ...addCall("陈经理", "Yearly contract renewal", "Send the quotation"),
+        ...addCall("赵总", "Demo of the new product line", "Visit on Monday"),
+        ...headerButton("action_submit", w.submit),
+        statusIs(w.submitted),
+    ],
+    manager_returns_report: (w) => [
+        ...desktopMenu("sales_team_org.menu_sales_daily_root", "sales_team_org.menu_sales_daily_reports_review"),
+        { content: "reports to review", trigger: `.o_breadcrumb:contains('${w.toReview}')` },
+        { content: "open the rep's report", trigger: `.o_data_row:contains('${REP}') td[name=user_id]`, run: "click" },
+        {
+            content: "say what to fix",
+            trigger: ".o_field_widget[name=review_comment] textarea",
+            run: "edit Add the customer's answer to the second call.",
+        },
+        ...headerButton("action_return", w.return),
+        statusIs(w.returned),
+    ],
+    rep_resubmits_report: (w) => [
+        ...phoneMenu("sales_team_org.menu_sales_daily_reports"),
+        { content: "open the returned report", trigger: `.o_kanban_group:contains('${w.returned}') .o_kanban_record`, run: "click" },
+        statusIs(w.returned),
+        { content: "read the comment", trigger: ".o_field_widget[name=review_comment]:contains('second call')" },
+        {
+            content: "open the second call",
+            trigger: ".o_field_widget[name=line_ids] .o_kanban_record:contains('new product line')",
+            run: "click",
+        },
+        {
+            content: "the customer's answer",
+            trigger: ".modal .o_field_widget[name=result] textarea",
+            run: "edit Interested; wants a price for 200 units.",
+        },
+        { content: "keep the call", trigger: ".modal .o_form_button_save", run: "click" },
+        { trigger: "body:not(:has(.modal))" },
+        ...headerButton("action_submit", w.submit),
+        statusIs(w.submitted),
+    ],
+    manager_approves_report: (w) => [
+        ...desktopMenu("sales_team_org.menu_sales_daily_root", "sales_team_org.menu_sales_daily_reports_review"),
+        { content: "open the rep's report", trigger: `.o_data_row:contains('${REP}') td[name=user_id]`, run: "click" },
+        ...headerButton("action_approve", w.approve),
+        statusIs(w.reviewed),
+    ],
+    director_overview: (w) => [
+        ...desktopMenu("sales_team_org.menu_sales_org_root", "sales_team_org.menu_sales_org_chart"),
+        { content: "the org chart", trigger: `.o_breadcrumb:contains('${w.orgChart}')` },
+        { content: "the head office heads the chart", trigger: ".o_hierarchy_node:contains('T HQ')" },
+        {
+            content: "open the board",
+            trigger: ".o_menu_sections button[data-menu-xmlid='sales_team_org.menu_sales_daily_root']",
+            run: "click",
+        },
+        {
+            content: "who has not submitted",
+            trigger: ".dropdown-item[data-menu-xmlid='sales_team_org.menu_sales_daily_report_status']",
+            run: "click",
+        },
+        { content: "the board", trigger: `.o_breadcrumb:contains('${w.notSubmitted}')` },
+        { content: "open a unit", trigger: ".o_group_header:contains('T Shanghai Phone')", run: "click" },
+        {
+            content: "the supervisor has not written today's report",
+            trigger: `.o_data_row:contains('T_Supervisor'):contains('${w.missing}')`,
+        },
+    ],
+};
+
+for (const [lang, words] of Object.entries(WORDS)) {
+    for (const [name, steps] of Object.entries(TOURS)) {
+        registry.category("web_tour.tours").add(`sales_team_org_${name}_${lang}`, {
+            url: "/odoo",
+            steps: () => steps(words),
+        });
+    }
+}

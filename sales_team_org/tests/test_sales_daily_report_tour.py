@@ -1,0 +1,52 @@
+from odoo.tests import HttpCase, tagged
+
+from .common import SalesOrgCommon
+
+PHONE = "375x800"
+DESKTOP = "1366x768"
+
+
+@tagged("post_install", "-at_install")
+class TestSalesDailyReportTour(HttpCase, SalesOrgCommon):
+    """The daily report's round trip in the browser: the rep at phone size, the manager and
+    the director at desktop size (tours in static/tests/tours)."""
+
+    def tour(self, name, login, size, lang):
+        self.browser_size = size
+        self.touch_enabled = size == PHONE
+        self.start_tour("/odoo", f"sales_team_org_{name}_{lang}", login=login)
+
+    def round_trip(self, lang):
+        Report = self.env["sales.daily.report"]
+        self.tour("rep_writes_report", "t_rep_shanghai", PHONE, lang)
+        report = Report.search([("user_id", "=", self.rep_shanghai.id)])
+        self.assertEqual(report.state, "submitted")
+        self.assertEqual(report.line_ids.mapped("contact_name"), ["陈经理", "赵总"])
+
+        self.tour("manager_returns_report", "t_manager", DESKTOP, lang)
+        report.invalidate_recordset()
+        self.assertEqual(report.state, "returned")
+        self.assertIn("second call", report.review_comment)
+
+        self.tour("rep_resubmits_report", "t_rep_shanghai", PHONE, lang)
+        report.invalidate_recordset()
+        self.assertEqual(report.state, "submitted")
+        self.assertIn("200 units", report.line_ids[1].result)
+
+        self.tour("manager_approves_report", "t_manager", DESKTOP, lang)
+        report.invalidate_recordset()
+        self.assertEqual(report.state, "reviewed")
+        self.assertEqual(report.reviewer_id, self.manager)
+
+        self.tour("director_overview", "t_director", DESKTOP, lang)
+
+    def test_round_trip(self):
+        self.round_trip("en_US")
+
+    def test_round_trip_chinese(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"].search([
+            ("name", "in", ["base", "web", "mail", "crm", "sales_team", "sales_team_org"]),
+        ])._update_translations(["zh_CN"])
+        self.people.write({"lang": "zh_CN"})
+        self.round_trip("zh_CN")
