@@ -6,27 +6,40 @@ from odoo.tests import HttpCase, tagged
 from .common import SalesOrgCommon
 
 
-# (model, record owner, operation) -> the logins allowed; everyone else is refused.
+LEADERS_EAST = {"t_director", "t_regional_east", "t_manager"}
+# (model, owner of the record, operation) -> the logins allowed; everyone else is refused.
+# "create" makes a record for the owner; "review" approves a submitted one.
 MATRIX = {
-    ("crm.lead", "rep_shanghai", "read"): {"t_director", "t_regional_east", "t_manager", "t_rep_shanghai"},
-    ("crm.lead", "rep_shanghai", "write"): {"t_director", "t_regional_east", "t_manager", "t_rep_shanghai"},
+    ("crm.lead", "rep_shanghai", "read"): LEADERS_EAST | {"t_rep_shanghai"},
+    ("crm.lead", "rep_shanghai", "write"): LEADERS_EAST | {"t_rep_shanghai"},
+    ("crm.lead", "rep_shanghai", "create"): LEADERS_EAST | {"t_rep_shanghai"},
     ("crm.lead", "rep_shanghai", "unlink"): set(),
     ("crm.lead", "rep_north", "read"): {"t_director"},
     ("crm.lead", "rep_north", "write"): {"t_director"},
-    ("sale.order", "rep_shanghai", "read"): {"t_director", "t_regional_east", "t_manager", "t_rep_shanghai"},
-    ("sale.order", "rep_shanghai", "write"): {"t_director", "t_regional_east", "t_manager", "t_rep_shanghai"},
+    ("crm.lead", "rep_north", "create"): {"t_director"},
+    ("sale.order", "rep_shanghai", "read"): LEADERS_EAST | {"t_rep_shanghai"},
+    ("sale.order", "rep_shanghai", "write"): LEADERS_EAST | {"t_rep_shanghai"},
+    ("sale.order", "rep_shanghai", "create"): LEADERS_EAST | {"t_rep_shanghai"},
     ("sale.order", "rep_north", "read"): {"t_director"},
     ("sale.order", "rep_north", "write"): {"t_director"},
-    ("sales.daily.report", "rep_shanghai", "read"): {"t_director", "t_regional_east", "t_manager", "t_rep_shanghai"},
+    ("sale.order", "rep_north", "create"): {"t_director"},
+    ("sales.daily.report", "rep_shanghai", "read"): LEADERS_EAST | {"t_rep_shanghai"},
     # submitted: no longer the author's; its review belongs to the leaders above
     ("sales.daily.report", "rep_shanghai", "write"): set(),
-    ("sales.daily.report", "rep_shanghai", "review"): {"t_director", "t_regional_east", "t_manager"},
+    ("sales.daily.report", "rep_shanghai", "review"): LEADERS_EAST,
+    ("sales.daily.report", "rep_shanghai", "unlink"): set(),
     ("sales.daily.report", "rep_north", "read"): {"t_director"},
+    ("sales.daily.report", "rep_north", "review"): {"t_director"},
+    ("sales.monthly.summary", "manager", "read"): LEADERS_EAST,
+    ("sales.monthly.summary", "manager", "write"): set(),
+    ("sales.monthly.summary", "manager", "review"): {"t_director", "t_regional_east"},
+    ("sales.monthly.summary", "manager", "unlink"): set(),
 }
 WRITES = {
     "crm.lead": {"description": "Changed over RPC"},
     "sale.order": {"note": "Changed over RPC"},
     "sales.daily.report": {"diary": "<p>Changed over RPC</p>"},
+    "sales.monthly.summary": {"results": "<p>Changed over RPC</p>"},
 }
 
 
@@ -44,6 +57,8 @@ class TestSalesOrgRpc(HttpCase, SalesOrgCommon):
             })
             report.action_submit()
             cls.daily[person] = report
+        cls.monthly = {cls.manager: cls.env["sales.monthly.summary"].with_user(cls.manager).create({})}
+        cls.monthly[cls.manager].action_submit()
 
     def call(self, login, model, method, *args):
         uid = xmlrpc.client.ServerProxy(f"{self.base_url()}/xmlrpc/2/common").authenticate(
@@ -52,19 +67,31 @@ class TestSalesOrgRpc(HttpCase, SalesOrgCommon):
         return proxy.execute_kw(self.env.cr.dbname, uid, login, model, method, *args)
 
     def test_access_matrix(self):
-        people = {"rep_shanghai": self.rep_shanghai, "rep_north": self.rep_north}
+        people = {"rep_shanghai": self.rep_shanghai, "rep_north": self.rep_north, "manager": self.manager}
+        records = {
+            "crm.lead": self.leads, "sale.order": self.orders,
+            "sales.daily.report": self.daily, "sales.monthly.summary": self.monthly,
+        }
+        creates = {
+            "crm.lead": lambda person: {"name": "Created over RPC", "user_id": person.id},
+            "sale.order": lambda person: {"partner_id": self.customer.id, "user_id": person.id},
+        }
         logins = ["t_director", "t_regional_east", "t_manager", "t_rep_shanghai", "t_clerk_east"]
         for (model, owner, operation), allowed in MATRIX.items():
-            record = {"crm.lead": self.leads, "sale.order": self.orders, "sales.daily.report": self.daily}[model][people[owner]]
+            record = records[model].get(people[owner])
             for login in logins:
                 with self.subTest(cell=f"{login} × {model} of {owner} × {operation}"):
-                    args = {
-                        "read": ([[record.id], ["display_name"]],),
-                        "write": ([[record.id], WRITES[model]],),
-                    }.get(operation, ([[record.id]],))
+                    if operation == "read":
+                        args = [[record.id], ["display_name"]]
+                    elif operation == "write":
+                        args = [[record.id], WRITES[model]]
+                    elif operation == "create":
+                        args = [creates[model](people[owner])]
+                    else:
+                        args = [[record.id]]
                     method = "action_approve" if operation == "review" else operation
                     try:
-                        self.call(login, model, method, *args)
+                        self.call(login, model, method, args)
                         refused = False
                     except xmlrpc.client.Fault:
                         refused = True
