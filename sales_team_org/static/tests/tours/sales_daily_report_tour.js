@@ -140,6 +140,10 @@ const TOURS = {
         ...addCall("赵总", "Demo of the new product line", "Visit on Monday"),
         ...headerButton("action_submit", w.submit),
         statusIs(w.submitted),
+        {
+            content: "a submitted report is no longer the rep's to change",
+            trigger: ".o_field_widget[name=line_ids]:not(:has(.o-kanban-button-new))",
+        },
     ],
     manager_returns_report: (w) => [
         ...desktopMenu("sales_team_org.menu_sales_daily_root", "sales_team_org.menu_sales_daily_reports_review"),
