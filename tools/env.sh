@@ -100,15 +100,23 @@ ensure_postgres() {
     fi
 }
 
+# ADDONS_ROOT: where sales_team_org is taken from (this tree unless told otherwise)
 addons_path() {
     local path="$ODOO_SRC/odoo/addons"
     [ -d "$ODOO_SRC/addons" ] && path="$path,$ODOO_SRC/addons"
-    echo "$path,$ROOT"
+    echo "$path,${ADDONS_ROOT:-$ROOT}"
+}
+
+# Chromium for Odoo's browser tours (they skip themselves when there is none).
+ensure_browser() {
+    command -v chromium >/dev/null || command -v google-chrome >/dev/null \
+        || command -v chromium-browser >/dev/null || apt_install chromium
 }
 
 # odoo_bin [shell] OPTIONS...: Odoo of $ODOO_SRC with this project's addons path.
+# ODOO_MAIN: a script to run in place of odoo-bin (see tools/run_stock_suites.py).
 odoo_bin() {
-    local bin="$ODOO_SRC/setup/odoo-bin" command=()
+    local bin="${ODOO_MAIN:-$ODOO_SRC/setup/odoo-bin}" command=()
     [ -f "$bin" ] || bin="$ODOO_SRC/odoo-bin"
     if [ "${1:-}" = shell ]; then command=(shell); shift; fi
     "$PY" "$bin" "${command[@]}" --addons-path="$(addons_path)" "$@"
