@@ -20,6 +20,15 @@ class TestSalesOrgTree(SalesOrgCommon):
         self.assertEqual(below_east, self.east | self.east_business | self.shanghai)
         self.assertEqual(self.hq.child_count, 2)
 
+    def test_existing_teams_are_top_units(self):
+        """The teams a database had before the module are the top units of its tree; with real
+        CRM data, before and after an upgrade, tools/check_existing_crm.py checks the same."""
+        sales = self.env.ref("sales_team.team_sales_department")
+        self.assertFalse(sales.parent_id)
+        self.assertEqual(sales.unit_type, "team")
+        self.assertEqual(sales.complete_name, sales.name)
+        self.assertEqual(sales.parent_path, f"{sales.id}/")
+
     def test_loop_is_refused(self):
         with self.assertRaisesRegex(ValidationError, "T East cannot be placed under T Shanghai Phone"):
             self.east.parent_id = self.shanghai
