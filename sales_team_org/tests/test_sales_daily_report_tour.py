@@ -9,7 +9,7 @@ DESKTOP = "1366x768"
 @tagged("post_install", "-at_install")
 class TestSalesDailyReportTour(HttpCase, SalesOrgCommon):
     """The daily report's round trip in the browser: the rep at phone size, the manager and
-    the director at desktop size (tours in static/tests/tours)."""
+    the director at desktop size; then a monthly summary (tours in static/tests/tours)."""
 
     def tour(self, name, login, size, lang):
         self.browser_size = size
@@ -39,6 +39,14 @@ class TestSalesDailyReportTour(HttpCase, SalesOrgCommon):
         self.assertEqual(report.reviewer_id, self.manager)
 
         self.tour("director_overview", "t_director", DESKTOP, lang)
+
+        summary = self.env["sales.monthly.summary"].with_user(self.manager).create({})
+        self.tour("manager_submits_summary", "t_manager", DESKTOP, lang)
+        self.tour("regional_approves_summary", "t_regional_east", DESKTOP, lang)
+        summary.invalidate_recordset()
+        self.assertIn("回款 80%", summary.results)
+        self.assertEqual(summary.state, "reviewed")
+        self.assertEqual(summary.reviewer_id, self.regional_east)
 
     def test_round_trip(self):
         self.round_trip("en_US")

@@ -1,6 +1,7 @@
 /** @odoo-module **/
 // The daily report's round trip as people do it: the rep on a phone, the manager and the
-// director at a desk. Each tour is registered once per language; only the words differ.
+// director at a desk; then a monthly summary handed up and approved. Each tour is registered
+// once per language; only the words differ.
 
 import { registry } from "@web/core/registry";
 import { stepUtils } from "@web_tour/tour_service/tour_utils";
@@ -17,6 +18,7 @@ const WORDS = {
         notSubmitted: "Who Has Not Submitted",
         orgChart: "Org Chart",
         missing: "Not Written",
+        mySummaries: "My Summaries",
     },
     zh_CN: {
         submit: "提交",
@@ -29,6 +31,7 @@ const WORDS = {
         notSubmitted: "未提交日报人员",
         orgChart: "组织架构图",
         missing: "未填写",
+        mySummaries: "我的总结",
     },
 };
 
@@ -203,6 +206,33 @@ const TOURS = {
             content: "the supervisor has not written today's report",
             trigger: `.o_data_row:contains('T_Supervisor'):contains('${w.missing}')`,
         },
+    ],
+    manager_submits_summary: (w) => [
+        ...desktopMenu("sales_team_org.menu_sales_daily_root", "sales_team_org.menu_sales_monthly_summaries"),
+        { content: "open my summary", trigger: ".o_data_row td[name=user_id]", run: "click" },
+        {
+            content: "the month's results",
+            trigger: ".o_field_widget[name=results] .odoo-editor-editable",
+            run: "editor 新签客户 12 家，回款 80%。",
+        },
+        ...headerButton("action_submit", w.submit),
+        statusIs(w.submitted),
+    ],
+    regional_approves_summary: (w) => [
+        ...desktopMenu("sales_team_org.menu_sales_daily_root", "sales_team_org.menu_sales_monthly_summaries"),
+        {
+            content: "not only my own summaries",
+            trigger: `.o_searchview_facet:contains('${w.mySummaries}') .o_facet_remove`,
+            run: "click",
+        },
+        {
+            content: "open the manager's summary",
+            trigger: ".o_data_row:contains('T_Manager') td[name=user_id]",
+            run: "click",
+        },
+        { content: "read the results", trigger: ".o_field_widget[name=results]:contains('回款 80%')" },
+        ...headerButton("action_approve", w.approve),
+        statusIs(w.reviewed),
     ],
 };
 
