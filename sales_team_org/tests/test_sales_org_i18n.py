@@ -1,7 +1,7 @@
 import re
 
-from odoo.modules.module import get_resource_path
 from odoo.tests import TransactionCase, tagged
+from odoo.tools.misc import file_path
 from odoo.tools.translate import PoFileReader, TranslationModuleReader
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -12,7 +12,7 @@ class TestSalesOrgTranslations(TransactionCase):
 
     def test_every_term_has_chinese(self):
         """Every term the module shows (fields, selections, views, messages) is in zh_CN.po."""
-        with open(get_resource_path("sales_team_org", "i18n", "zh_CN.po"), "rb") as po_file:
+        with open(file_path("sales_team_org/i18n/zh_CN.po"), "rb") as po_file:
             translated = {entry["src"] for entry in PoFileReader(po_file) if entry["value"]}
         terms = {
             source
