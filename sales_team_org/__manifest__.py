@@ -3,7 +3,7 @@
     "name": "Sales Team Organisation",
     "summary": "Sales organisation on top of CRM teams: unit tree, roles, "
     "regions and access mapped to the hierarchy",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Sales/CRM",
     "license": "AGPL-3",
     "author": "sales_team_org developers",
@@ -13,6 +13,7 @@
         "security/sales_team_org_security.xml",
         "security/ir.model.access.csv",
         "data/ir_cron_data.xml",
+        "data/mail_activity_type_data.xml",
         "views/sales_org_role_views.xml",
         "views/sales_org_region_views.xml",
         "views/crm_team_views.xml",

@@ -1,3 +1,4 @@
+from . import sales_org_guarded_mixin
 from . import sales_org_region
 from . import res_country_state
 from . import sales_org_role
@@ -10,6 +11,7 @@ from . import res_partner
 from . import crm_lead
 from . import sales_customer_classification
 from . import sales_org_review_mixin
+from . import mail_activity
 from . import sales_daily_report
 from . import sales_daily_report_line
 from . import sales_daily_report_status

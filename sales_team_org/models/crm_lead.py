@@ -2,7 +2,9 @@ from odoo import api, fields, models
 
 
 class CrmLead(models.Model):
-    _inherit = "crm.lead"
+    _name = "crm.lead"
+    _inherit = ["crm.lead", "sales.org.guarded.mixin"]
+    _sales_org_system_fields = frozenset({"sales_region_id"})  # follows the province
 
     sales_region_id = fields.Many2one(
         related="state_id.sales_region_id", store=True, index="btree_not_null", string="Sales Region"

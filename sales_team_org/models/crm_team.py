@@ -1,13 +1,16 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
 # Changing these fields changes who sees what (see res.users _compute_sales_org_scope).
 SCOPE_FIELDS = {"parent_id", "user_id", "active"}
 
 
 class CrmTeam(models.Model):
-    _inherit = "crm.team"
+    _name = "crm.team"
+    _inherit = ["crm.team", "sales.org.guarded.mixin"]
     _parent_store = True
+    _sales_org_system_fields = frozenset({"parent_path", "complete_name"})
 
     # Tree
     parent_id = fields.Many2one(
@@ -36,7 +39,7 @@ class CrmTeam(models.Model):
         string="Channel",
         help="Inside sales work by phone, e-mail and online; field sales meet customers.",
     )
-    region_id = fields.Many2one("sales.org.region", string="Sales Region", index="btree_not_null")
+    region_id = fields.Many2one("sales.org.region", string="Sales Region", index="btree_not_null", ondelete="restrict")
     product_category_ids = fields.Many2many(
         "product.category", string="Product Categories", help="What a product-line unit sells."
     )
@@ -74,6 +77,22 @@ class CrmTeam(models.Model):
         for team in self:
             team.child_count = counts.get(team, 0)
 
+    @api.constrains("parent_id", "company_id")
+    def _check_unit_company(self):
+        for team in self:
+            if not (team.parent_id or team.child_ids):
+                continue  # a unit outside the tree, as in stock CRM
+            if not team.company_id:
+                unit = team.parent_id if team.parent_id and not team.parent_id.company_id else team
+                raise ValidationError(self.env._(
+                    "The units of a tree belong to a company: set the company of %(unit)s.", unit=unit.name,
+                ))
+            if team.parent_id and team.parent_id.company_id != team.company_id:
+                raise ValidationError(self.env._(
+                    "%(unit)s belongs to %(company)s, as %(parent)s above it does.",
+                    unit=team.name, company=team.parent_id.company_id.name, parent=team.parent_id.name,
+                ))
+
     @api.ondelete(at_uninstall=False)
     def _unlink_except_sub_units(self):
         if self.child_ids - self:
@@ -82,18 +101,56 @@ class CrmTeam(models.Model):
                 units=", ".join((self.child_ids - self).parent_id.mapped("name")),
             ))
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_history(self):
+        self.env.flush_all()
+        used = self.browse([team_id for team_id, in self.env.execute_query(SQL(
+            """
+            SELECT t.id FROM crm_team t
+             WHERE t.id IN %(ids)s AND (
+                   EXISTS (SELECT 1 FROM crm_team_member m WHERE m.crm_team_id = t.id)
+                OR EXISTS (SELECT 1 FROM crm_lead l WHERE l.team_id = t.id)
+                OR EXISTS (SELECT 1 FROM sale_order o WHERE o.team_id = t.id)
+                OR EXISTS (SELECT 1 FROM sales_daily_report r WHERE r.team_id = t.id))
+            """,
+            ids=tuple(self.ids),
+        ))])
+        if used:
+            raise UserError(self.env._(
+                "%(units)s has members, leads, orders or daily reports: archive it instead, so that "
+                "its history stays.", units=", ".join(used.mapped("name")),
+            ))
+
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("parent_id") and "company_id" not in vals:
+                vals["company_id"] = self.browse(vals["parent_id"]).company_id.id  # a sub-unit is its parent's
         teams = super().create(vals_list)
         self._sales_org_scope_changed()
+        self.env["res.users"]._sales_org_sync_access(teams.user_id)
         return teams
 
     def write(self, vals):
         if vals.get("parent_id"):
-            self._check_parent_loop(self.browse(vals["parent_id"]))
+            parent = self.browse(vals["parent_id"])
+            self._check_parent_loop(parent)
+            if "company_id" not in vals and not self.company_id:
+                vals = dict(vals, company_id=parent.company_id.id)  # a unit joining a tree joins its company
+        members = self.crm_team_member_ids if "active" in vals else self.env["crm.team.member"]
+        managers = self.user_id if {"user_id", "active"} & vals.keys() else self.env["res.users"]
         res = super().write(vals)
+        if "company_id" in vals and self:
+            # a unit and all units below it belong to one company
+            below = self.with_context(active_test=False).search([("id", "child_of", self.ids), ("id", "not in", self.ids)])
+            below.filtered(lambda team: team.company_id.id != vals["company_id"]).write(
+                {"company_id": vals["company_id"]})
         if SCOPE_FIELDS & vals.keys():
             self._sales_org_scope_changed()
+        if members or managers:
+            # archiving a unit ends what its memberships give, restoring it gives it back; a unit
+            # manager's access follows the seat
+            self.env["res.users"]._sales_org_sync_access(members.filtered("role_id").user_id | managers | self.user_id)
         return res
 
     def unlink(self):
@@ -127,8 +184,10 @@ class CrmTeam(models.Model):
 
         Record rules read the scope precomputed on res.users; drop both the rule
         cache (ormcache of ir.rule._compute_domain, cleared in every worker) and
-        the scope cached in this transaction. Reporting lines follow the tree.
+        the scope cached in this transaction. Reporting lines follow the tree, and so do
+        the approvers of the documents not yet decided.
         """
         self.env.registry.clear_cache()
         self.env["res.users"].invalidate_model(["sales_org_team_ids", "sales_org_user_ids"])
         self.env["crm.team.member"]._update_reporting_lines()
+        self.env["sales.org.review.mixin"]._refresh_all_approvers()

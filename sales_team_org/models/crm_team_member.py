@@ -7,7 +7,9 @@ SCOPE_FIELDS = {"role_id", "user_id", "crm_team_id", "active"}
 
 
 class CrmTeamMember(models.Model):
-    _inherit = "crm.team.member"
+    _name = "crm.team.member"
+    _inherit = ["crm.team.member", "sales.org.guarded.mixin"]
+    _sales_org_system_fields = frozenset({"parent_member_id", "child_member_ids"})  # the tree's bookkeeping
 
     role_id = fields.Many2one(
         "sales.org.role",
@@ -61,28 +63,103 @@ class CrmTeamMember(models.Model):
         )
 
     @api.model
+    def _sql_writes_daily_report(self, member="m", team="t", role="r"):
+        """SQL condition: the membership's person writes daily reports. They hold a role in an
+        active unit and someone is above them to read their report, or their role asks for
+        reports even at the top. Needs its unit joined as `team` and its role joined as `role`."""
+        return SQL(
+            "(%s AND %s AND (%s IS NOT NULL OR %s))",
+            SQL.identifier(member, "active"), SQL.identifier(team, "active"),
+            SQL.identifier(member, "parent_member_id"), SQL.identifier(role, "daily_report_at_top"),
+        )
+
+    @api.model
+    def _sql_approvers(self, pairs):
+        """SQL of (author, unit, approver user id) for `pairs`, an SQL query of distinct
+        (author, unit) pairs (the unit may be NULL).
+
+        The approver is the leader on the author's reporting line: that of their membership of
+        the unit (without one, of their oldest membership), climbing past any seat that is the
+        author's own. NULL when nobody is above the author.
+        """
+        return SQL(
+            """
+            WITH RECURSIVE pair(author, team_id) AS (%(pairs)s),
+            start AS (
+                SELECT DISTINCT ON (p.author, p.team_id) p.author, p.team_id, m.parent_member_id AS member_id
+                  FROM pair p
+                  JOIN crm_team_member m ON m.user_id = p.author AND m.active
+                  JOIN crm_team t ON t.id = m.crm_team_id AND t.active
+                 ORDER BY p.author, p.team_id, m.crm_team_id IS NOT DISTINCT FROM p.team_id DESC, m.id
+            ),
+            chain AS (
+                SELECT s.author, s.team_id, s.member_id, 1 AS depth FROM start s WHERE s.member_id IS NOT NULL
+                 UNION ALL
+                SELECT c.author, c.team_id, m.parent_member_id, c.depth + 1
+                  FROM chain c
+                  JOIN crm_team_member m ON m.id = c.member_id
+                 WHERE m.user_id = c.author AND m.parent_member_id IS NOT NULL
+            ),
+            approver AS (
+                SELECT DISTINCT ON (c.author, c.team_id) c.author, c.team_id, m.user_id
+                  FROM chain c JOIN crm_team_member m ON m.id = c.member_id
+                 WHERE m.user_id != c.author
+                 ORDER BY c.author, c.team_id, c.depth
+            )
+            SELECT p.author, p.team_id, a.user_id AS approver_id
+              FROM pair p
+         LEFT JOIN approver a ON a.author = p.author AND COALESCE(a.team_id, 0) = COALESCE(p.team_id, 0)
+            """,
+            pairs=pairs,
+        )
+
+    @api.model
+    def _leaders_above(self, user_ids):
+        """{user id: ids of the leaders above them on their reporting lines}, in one query."""
+        self.flush_model(["user_id", "parent_member_id", "active"])
+        rows = self.env.execute_query(SQL(
+            """
+            WITH RECURSIVE chain(origin, member_id) AS (
+                SELECT m.user_id, m.parent_member_id FROM crm_team_member m
+                 WHERE m.user_id IN %(users)s AND m.active AND m.parent_member_id IS NOT NULL
+                 UNION
+                SELECT c.origin, p.parent_member_id FROM chain c
+                  JOIN crm_team_member p ON p.id = c.member_id
+                 WHERE p.parent_member_id IS NOT NULL
+            )
+            SELECT c.origin, array_agg(DISTINCT m.user_id)
+              FROM chain c JOIN crm_team_member m ON m.id = c.member_id
+             GROUP BY c.origin
+            """,
+            users=tuple(user_ids) or (0,),
+        ))
+        return {origin: set(leaders) - {origin} for origin, leaders in rows}
+
+    @api.model
     def _update_reporting_lines(self):
         """Point every active membership to the person it reports to: two queries in all.
 
         A membership leads its unit when its person is the unit manager or holds a role
-        giving access to units and below. A person reports to the leader of their unit
-        (a leader: to the leader of the nearest unit above), else to the nearest leader above.
+        giving access to units and below. A person reports to the leader of their unit (its
+        unit manager first; a leader: to the leader of the nearest unit above), else to the
+        nearest leader above. Memberships of archived units count for nothing.
         """
-        self.env["crm.team"].flush_model(["parent_path", "user_id"])
+        self.env["crm.team"].flush_model(["parent_path", "user_id", "active"])
         self.flush_model(["crm_team_id", "user_id", "role_id", "active", "parent_member_id"])
         self.env["sales.org.role"].flush_model(["access_level"])
         rows = self.env.execute_query(SQL("""
-            SELECT m.id, m.active, m.crm_team_id, t.parent_path, m.parent_member_id, %s
+            SELECT m.id, m.active AND t.active, m.crm_team_id, t.parent_path, m.parent_member_id, %s,
+                   t.user_id IS NOT DISTINCT FROM m.user_id
               FROM crm_team_member m
               JOIN crm_team t ON t.id = m.crm_team_id
          LEFT JOIN sales_org_role r ON r.id = m.role_id
         """, self._sql_leads()))
-        leaders = defaultdict(list)  # unit id -> its leading memberships, oldest first
-        for member_id, active, team_id, _path, _parent, leads in sorted(rows):
+        leaders = defaultdict(list)  # unit id -> its leading memberships: its manager's, then oldest first
+        for member_id, active, team_id, _path, _parent, leads, _manager in sorted(rows, key=lambda r: (not r[6], r[0])):
             if active and leads:
                 leaders[team_id].append(member_id)
         changes = []
-        for member_id, active, team_id, path, current, leads in rows:
+        for member_id, active, team_id, path, current, leads, _manager in rows:
             parent = None
             if active:
                 units = [int(unit) for unit in path.split("/") if unit]

@@ -1,5 +1,7 @@
 from odoo import fields, models
 from odoo.exceptions import AccessError
+from odoo.tools import SQL
+
 
 # 主攻客户 / 次攻客户 / 普通客户
 CLASSIFICATIONS = [
@@ -10,14 +12,19 @@ CLASSIFICATIONS = [
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _name = "res.partner"
+    _inherit = ["res.partner", "sales.org.guarded.mixin"]
+    # The region follows the province; the classification changes only through Classify.
+    _sales_org_system_fields = frozenset({"sales_region_id", "sales_classification", "sales_classification_ids"})
 
     sales_region_id = fields.Many2one(
         related="state_id.sales_region_id", store=True, index="btree_not_null", string="Sales Region"
     )
     sales_classification = fields.Selection(
-        CLASSIFICATIONS, string="Customer Classification", readonly=True, tracking=True, index="btree_not_null",
-        help="Set by a manager from the daily reports and the customer's volume.",
+        CLASSIFICATIONS, string="Customer Classification", readonly=True, tracking=True, copy=False,
+        company_dependent=True,
+        help="Set by a manager from the daily reports and the customer's volume; each company classifies "
+             "its customers for itself.",
     )
     sales_classification_ids = fields.One2many(
         "sales.customer.classification", "partner_id", string="Classification History", readonly=True
@@ -25,6 +32,7 @@ class ResPartner(models.Model):
 
     def action_set_classification(self):
         """Open the classification wizard on this customer."""
+        self._check_may_classify()
         return {
             "type": "ir.actions.act_window",
             "res_model": "sales.customer.classify",
@@ -34,14 +42,51 @@ class ResPartner(models.Model):
         }
 
     def _set_sales_classification(self, classification, reason=False):
-        """Classify these customers (commercial entities) and keep who, when and why."""
-        user = self.env.user
-        if not (self.env.su or user.has_group("sales_team_org.group_sale_unit_leader")):
-            raise AccessError(self.env._("Only a manager may classify customers."))
+        """Classify these customers (commercial entities) in the current company and keep who,
+        when and why."""
+        self._check_may_classify()
         partners = self.commercial_partner_id
         self.env["sales.customer.classification"].sudo().create([
             {"partner_id": partner.id, "classification": classification, "reason": reason,
-             "previous_classification": partner.sales_classification, "user_id": user.id}
+             "previous_classification": partner.sales_classification, "user_id": self.env.uid,
+             "company_id": self.env.company.id}
             for partner in partners
         ])
         partners.sudo().write({"sales_classification": classification})
+
+    def _check_may_classify(self):
+        """A leader classifies the customers of their people: those whose salesperson is below
+        them; a customer without a salesperson, when a lead or a daily report of their people
+        names it. What the leader made themselves (their own leads, reports, a salesperson they
+        set to themselves) does not count. Those who see all documents classify any customer."""
+        user = self.env.user
+        if self.env.su or user.has_group("sales_team.group_sale_salesman_all_leads"):
+            return
+        if not user.has_group("sales_team_org.group_sale_unit_leader"):
+            raise AccessError(self.env._("Only a manager may classify customers."))
+        partners = self.commercial_partner_id.sudo()
+        people, units = user.sales_org_user_ids - user, user.sales_org_team_ids
+        unowned = partners.filtered(lambda partner: not partner.user_id)
+        named = set()
+        if unowned and people:
+            self.env.flush_all()
+            named = {partner_id for partner_id, in self.env.execute_query(SQL(
+                """
+                SELECT p.commercial_partner_id
+                  FROM crm_lead l JOIN res_partner p ON p.id = l.partner_id
+                 WHERE p.commercial_partner_id IN %(partners)s AND l.create_uid != %(leader)s
+                   AND (l.team_id IN %(units)s OR l.user_id IN %(people)s)
+                 UNION
+                SELECT p.commercial_partner_id
+                  FROM sales_daily_report_line l JOIN res_partner p ON p.id = l.partner_id
+                 WHERE p.commercial_partner_id IN %(partners)s AND l.user_id IN %(people)s
+                """,
+                partners=tuple(unowned.ids), units=tuple(units.ids) or (0,), people=tuple(people.ids),
+                leader=user.id,
+            ))}
+        outside = partners.filtered(lambda partner: partner.user_id not in people and partner.id not in named)
+        if outside:
+            raise AccessError(self.env._(
+                "%(customers)s is not a customer of your people: its salesperson, leads and daily reports "
+                "are outside your units.", customers=", ".join(outside.mapped("display_name")),
+            ))

@@ -75,7 +75,8 @@ class ResUsers(models.Model):
             user.sales_org_user_ids = [Command.set(list(user_ids | {user.id}))]
 
     def _sales_org_sync_access(self, users):
-        """Give each user exactly the Sales access of their highest role.
+        """Give each user exactly the Sales access of their highest role; a unit manager reads
+        what their unit does whatever their role (they review it).
 
         Only users who hold or held a role are touched; sales administrators keep
         their configuration rights whatever their role.
@@ -87,12 +88,16 @@ class ResUsers(models.Model):
         ranks = {level: rank for rank, (level, _label) in enumerate(ACCESS_LEVELS)}
         best = {}
         for user, role in self.env["crm.team.member"].sudo()._read_group(
-            [("user_id", "in", users.ids), ("role_id", "!=", False)],
+            [("user_id", "in", users.ids), ("role_id", "!=", False), ("crm_team_id.active", "=", True)],
             ["user_id", "role_id"],
         ):
             level = role.access_level
             if user not in best or ranks[level] > ranks[best[user]]:
                 best[user] = level
+        holders = self.env["res.users"].union(*best)
+        for user in self.env["crm.team"].sudo().search([("user_id", "in", holders.ids)]).user_id:
+            if ranks[best[user]] < ranks["unit"]:
+                best[user] = "unit"
         ladder = {level: self.env.ref(xmlid) for level, xmlid in ACCESS_GROUPS.items()}
         by_level = defaultdict(lambda: self.env["res.users"])
         for user in users:
@@ -101,4 +106,6 @@ class ResUsers(models.Model):
             commands = [Command.unlink(group.id) for group in ladder.values()]
             if level:
                 commands.append(Command.link(ladder[level].id))
-            level_users.write({"groups_id": commands})
+            # elevated, and only ever the Sales ladder: a sales administrator assigns roles
+            # without being a user administrator
+            level_users.sudo().write({"groups_id": commands})

@@ -4,9 +4,9 @@ from .res_partner import CLASSIFICATIONS
 
 
 class SalesCustomerClassification(models.Model):
-    """History of a customer's classification (主攻/次攻/普通): who, when, why.
+    """History of a customer's classification (主攻/次攻/普通) in a company: who, when, why.
 
-    Written only through res.partner._set_sales_classification.
+    Written only through res.partner._set_sales_classification (users may only read it).
     """
 
     _name = "sales.customer.classification"
@@ -17,6 +17,7 @@ class SalesCustomerClassification(models.Model):
         "res.partner", string="Customer", required=True, ondelete="cascade", index=True,
         domain=[("is_company", "=", True)],
     )
+    company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
     classification = fields.Selection(CLASSIFICATIONS, required=True)
     previous_classification = fields.Selection(CLASSIFICATIONS, readonly=True)
     reason = fields.Text()

@@ -1,10 +1,11 @@
+from collections import defaultdict
 from datetime import datetime, time, timedelta
 
 import pytz
 from markupsafe import Markup, escape
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import ValidationError
 from odoo.tools import SQL, format_amount
 
 DEFAULT_REMINDER_HOUR = 17
@@ -24,6 +25,9 @@ class SalesDailyReport(models.Model):
     _description = "Daily Sales Report"
     _order = "date desc, user_id"
     _check_company_auto = True
+    _sales_org_author_fields = frozenset({"diary", "team_id", "line_ids"})
+    _sales_org_create_fields = frozenset({"user_id", "company_id", "date"})
+    _sales_org_unit_field = "team_id"
 
     # Description
     name = fields.Char(compute="_compute_name", store=True)
@@ -41,10 +45,6 @@ class SalesDailyReport(models.Model):
     diary = fields.Html(string="Sales Diary", sanitize_overridable=True)
     line_ids = fields.One2many("sales.daily.report.line", "report_id", string="Calls and Visits", copy=False)
     # Review
-    manager_id = fields.Many2one(
-        "res.users", compute="_compute_manager_id", store=True, index="btree_not_null",
-        help="The leader the author reports to in the unit tree, who reviews the report.",
-    )
     reminded = fields.Boolean(readonly=True, copy=False, help="The author was reminded to submit it.")
     # Key figures: from the lines, and from what the person did in Odoo that day
     call_count = fields.Integer(string="Calls", compute="_compute_line_figures", store=True)
@@ -71,15 +71,6 @@ class SalesDailyReport(models.Model):
         for report in self:
             report.team_id = report.user_id.sale_team_id
 
-    @api.depends("user_id", "team_id")
-    def _compute_manager_id(self):
-        memberships = self.env["crm.team.member"].sudo().search([
-            ("user_id", "in", self.user_id.ids), ("crm_team_id", "in", self.team_id.ids),
-        ])
-        leader = {(m.user_id.id, m.crm_team_id.id): m.parent_member_id.user_id for m in memberships}
-        for report in self:
-            report.manager_id = leader.get((report.user_id.id, report.team_id.id)) or report.team_id.user_id
-
     @api.depends("line_ids.channel", "line_ids.partner_id", "line_ids.lead_id")
     def _compute_line_figures(self):
         for report in self:
@@ -91,12 +82,29 @@ class SalesDailyReport(models.Model):
                 for line in lines
             })
 
+    @api.constrains("team_id", "user_id")
+    def _check_team_id(self):
+        units = defaultdict(set)
+        for member in self.env["crm.team.member"].sudo().search([("user_id", "in", self.user_id.ids)]):
+            units[member.user_id].add(member.crm_team_id)
+        for report in self.filtered("team_id"):
+            if report.team_id not in units[report.user_id]:
+                raise ValidationError(self.env._(
+                    "%(unit)s is not a unit of %(person)s: a daily report belongs to one of its author's units.",
+                    unit=report.team_id.name, person=report.user_id.name,
+                ))
+
     # ------------------------------------------------------------------
     # ORM
     # ------------------------------------------------------------------
 
     @api.model_create_multi
     def create(self, vals_list):
+        if not self.env.su:
+            today = self.with_context(tz=self.env.user.tz)._today()  # the author's day, not the caller's context
+            if any(fields.Date.to_date(vals["date"]) > today for vals in vals_list if vals.get("date")):
+                raise ValidationError(self.env._("A daily report tells a day that has come: not a day after %(today)s.",
+                                                 today=today))
         reports = super().create(vals_list)
         if not self.env.context.get("sales_daily_report_bulk"):
             reports._refresh_figures()
@@ -119,9 +127,8 @@ class SalesDailyReport(models.Model):
         self.activity_ids.filtered("automated").sudo().unlink()  # the reminder has done its job
 
     def action_refresh_figures(self):
-        if any(report.is_locked for report in self):
-            raise UserError(self.env._("A submitted or reviewed report keeps its figures."))
-        self._refresh_figures()
+        self._check_user_write(set(self._sales_org_author_fields))
+        self.sudo()._refresh_figures()
         return True
 
     # ------------------------------------------------------------------
@@ -154,22 +161,26 @@ class SalesDailyReport(models.Model):
                 SELECT msg.id, msg.model, msg.res_id, msg.subject, atype.category, atype.name->>'en_US'
                   FROM mail_message msg
                   JOIN mail_activity_type atype ON atype.id = msg.mail_activity_type_id
-                 WHERE msg.author_id = %(partner)s AND msg.date >= %(start)s AND msg.date < %(end)s
+                 WHERE msg.author_id = %(partner)s AND msg.create_uid = %(uid)s
+                   AND msg.date >= %(start)s AND msg.date < %(end)s
                    AND msg.model IN ('crm.lead', 'res.partner')
                    AND NOT EXISTS (SELECT 1 FROM sales_daily_report_line l WHERE l.message_id = msg.id)
                  ORDER BY msg.id
                 """,
-                partner=user.partner_id.id, start=start, end=end,
+                partner=user.partner_id.id, uid=user.id, start=start, end=end,
             ))
             new_lines = []
-            leads = self.env["crm.lead"].browse([r[2] for r in rows if r[1] == "crm.lead"]).exists()
+            # the lead may have gone to someone else since: its customer stays on the line, and
+            # the lead only where the author may still read it
+            leads = self.env["crm.lead"].sudo().browse([r[2] for r in rows if r[1] == "crm.lead"]).exists()
+            readable = leads.with_user(user)._filtered_access("read")
             lead_by_id = {lead.id: lead for lead in leads}
             for message_id, model, res_id, subject, category, type_name in rows:
                 lead = lead_by_id.get(res_id, leads.browse()) if model == "crm.lead" else leads.browse()
                 new_lines.append({
                     "report_id": report.id,
                     "message_id": message_id,
-                    "lead_id": lead.id,
+                    "lead_id": lead.id if lead in readable else False,
                     "partner_id": lead.partner_id.id if lead else (res_id if model == "res.partner" else False),
                     "channel": "phone" if category == "phonecall" else ("visit" if category == "meeting" else "other"),
                     "subject": subject or type_name,
@@ -178,18 +189,20 @@ class SalesDailyReport(models.Model):
             cr.execute(SQL(
                 """
                 SELECT (SELECT count(*) FROM crm_lead
-                         WHERE create_uid = %(uid)s AND create_date >= %(start)s AND create_date < %(end)s),
+                         WHERE create_uid = %(uid)s AND create_date >= %(start)s AND create_date < %(end)s
+                           AND COALESCE(company_id, %(company)s) = %(company)s),
                        (SELECT count(DISTINCT msg.res_id) FROM mail_message msg
                           JOIN sale_order so ON so.id = msg.res_id
-                         WHERE msg.model = 'sale.order' AND msg.author_id = %(partner)s
+                         WHERE msg.model = 'sale.order' AND msg.author_id = %(partner)s AND msg.create_uid = %(uid)s
+                           AND so.company_id = %(company)s
                            AND msg.date >= %(start)s AND msg.date < %(end)s
                            AND (msg.subtype_id = %(sent)s OR (msg.message_type = 'comment' AND so.state IN ('sent', 'sale')))),
                        count(so.id), COALESCE(sum(so.amount_total), 0)
                   FROM sale_order so
-                 WHERE so.user_id = %(uid)s AND so.state = 'sale'
+                 WHERE so.user_id = %(uid)s AND so.state = 'sale' AND so.company_id = %(company)s
                    AND so.date_order >= %(start)s AND so.date_order < %(end)s
                 """,
-                uid=user.id, partner=user.partner_id.id, start=start, end=end,
+                uid=user.id, partner=user.partner_id.id, start=start, end=end, company=report.company_id.id,
                 sent=self.env.ref("sale.mt_order_sent").id,
             ))
             leads_created, quotations, orders, amount = cr.fetchone()
@@ -216,15 +229,17 @@ class SalesDailyReport(models.Model):
             SELECT DISTINCT ON (m.user_id) m.user_id, r.id
               FROM crm_team_member m
               JOIN crm_team t ON t.id = m.crm_team_id
+              JOIN sales_org_role role ON role.id = m.role_id
               JOIN res_users u ON u.id = m.user_id AND u.active AND NOT u.share
                    AND COALESCE(t.company_id, u.company_id) = %(company)s
          LEFT JOIN sales_daily_report r ON r.user_id = m.user_id AND r.date = %(day)s
-             WHERE m.active AND m.role_id IS NOT NULL
+             WHERE %(writes)s
                AND (r.id IS NULL OR (r.state IN ('draft', 'returned') AND NOT COALESCE(r.reminded, FALSE)))
                AND m.user_id NOT IN %(on_leave)s
              ORDER BY m.user_id, m.id
             """,
             company=company.id, day=day, on_leave=self._users_on_leave(company, day) or (0,),
+            writes=self.env["crm.team.member"]._sql_writes_daily_report(role="role"),
         ))
         if not rows:
             return self.browse()
@@ -276,7 +291,7 @@ class SalesDailyReport(models.Model):
               JOIN crm_team t ON t.id = m.crm_team_id
               JOIN res_users u ON u.id = m.user_id AND COALESCE(t.company_id, u.company_id) = %(company)s
          LEFT JOIN sales_org_role r ON r.id = m.role_id
-             WHERE m.active AND %(leads)s
+             WHERE m.active AND t.active AND %(leads)s
                AND NOT EXISTS (SELECT 1 FROM sales_daily_digest d WHERE d.user_id = m.user_id AND d.date = %(day)s)
             """,
             company=company.id, day=day, leads=self.env["crm.team.member"]._sql_leads(),
@@ -297,8 +312,14 @@ class SalesDailyReport(models.Model):
             ))
         }
         in_roles = {uid for uid, in self.env.execute_query(SQL(
-            "SELECT DISTINCT user_id FROM crm_team_member WHERE active AND role_id IS NOT NULL AND user_id IN %s",
-            tuple(people) or (0,),
+            """
+            SELECT DISTINCT m.user_id
+              FROM crm_team_member m
+              JOIN crm_team t ON t.id = m.crm_team_id
+              JOIN sales_org_role r ON r.id = m.role_id
+             WHERE m.user_id IN %s AND %s
+            """,
+            tuple(people) or (0,), self.env["crm.team.member"]._sql_writes_daily_report(),
         ))}
         names = dict(self.env["res.users"].browse(list(people)).sudo().mapped(lambda u: (u.id, u.name)))
         mails = []

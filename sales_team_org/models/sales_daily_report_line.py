@@ -1,6 +1,8 @@
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 
 from .res_partner import CLASSIFICATIONS
+from .sales_org_guard import check_system_fields
 
 
 class SalesDailyReportLine(models.Model):
@@ -9,14 +11,19 @@ class SalesDailyReportLine(models.Model):
     _name = "sales.daily.report.line"
     _description = "Call or Visit of a Daily Report"
     _order = "report_id, sequence, id"
+    _check_company_auto = True
+    # The report's author, day and company follow the report; the done activity a line was
+    # filled from and the scheduling of its next step are the workflow's.
+    _sales_org_system_fields = frozenset({"user_id", "date", "company_id", "message_id", "activity_scheduled"})
 
     report_id = fields.Many2one("sales.daily.report", required=True, ondelete="cascade", index=True)
     sequence = fields.Integer(default=10)
     user_id = fields.Many2one(related="report_id.user_id", store=True, index=True)
     date = fields.Date(related="report_id.date", store=True)
-    lead_id = fields.Many2one("crm.lead", string="Lead/Opportunity", index="btree_not_null")
+    company_id = fields.Many2one(related="report_id.company_id", store=True, index=True)
+    lead_id = fields.Many2one("crm.lead", string="Lead/Opportunity", index="btree_not_null", check_company=True)
     partner_id = fields.Many2one(
-        "res.partner", string="Customer", index="btree_not_null",
+        "res.partner", string="Customer", index="btree_not_null", check_company=True,
         compute="_compute_partner_id", store=True, readonly=False, precompute=True,
     )
     contact_name = fields.Char(string="Contact Person")
@@ -50,6 +57,7 @@ class SalesDailyReportLine(models.Model):
                 line.partner_id = line.lead_id.partner_id
 
     @api.depends("partner_id.sales_classification")
+    @api.depends_context("company")
     def _compute_classification(self):
         for line in self:
             line.classification = line.partner_id.commercial_partner_id.sales_classification
@@ -62,22 +70,34 @@ class SalesDailyReportLine(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        reports = self.env["sales.daily.report"].browse({vals["report_id"] for vals in vals_list if vals.get("report_id")})
-        reports._check_may_write({"line_ids"})
-        return super().create(vals_list)
+        check_system_fields(self, vals_list)
+        if not self.env.su:
+            reports = self.env["sales.daily.report"].browse({vals["report_id"] for vals in vals_list if vals.get("report_id")})
+            reports._check_user_write({"line_ids"})
+        lines = super().create(vals_list)
+        lines._check_references_readable()
+        return lines
 
     def write(self, vals):
-        # the classification belongs to the customer (its own rule), not to the report
-        if set(vals) - {"classification", "activity_scheduled"}:
-            self.report_id._check_may_write({"line_ids"})
-        return super().write(vals)
+        # a line stays on its report; the classification belongs to the customer (its own rule)
+        check_system_fields(self, vals, self._sales_org_system_fields | {"report_id"})
+        if not self.env.su and set(vals) - {"classification"}:
+            self.report_id._check_user_write({"line_ids"})
+        res = super().write(vals)
+        if {"lead_id", "partner_id"} & vals.keys():
+            self._check_references_readable()
+        return res
 
-    def unlink(self):
-        self.report_id._check_may_write({"line_ids"})
-        return super().unlink()
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_by_the_author(self):
+        if not self.env.su:
+            self.report_id._check_user_write({"line_ids"})
 
     def action_schedule_next_step(self):
         """The reviewer turns the next step into an activity for the report's author."""
+        reports = self.report_id
+        if not self.env.su and reports - reports._led_by(self.env.user):
+            raise AccessError(self.env._("Only a leader above its author schedules the next step of a report."))
         for line in self.filtered(lambda line: line.next_step and not line.activity_scheduled):
             record = line.lead_id or line.partner_id
             if not record:
@@ -90,3 +110,9 @@ class SalesDailyReportLine(models.Model):
             )
             line.sudo().activity_scheduled = True
         return True
+
+    def _check_references_readable(self):
+        """A line names only the leads and customers its writer may read (their names show)."""
+        if not self.env.su:
+            self.lead_id.check_access("read")
+            self.partner_id.check_access("read")

@@ -4,6 +4,7 @@ import pytz
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
 FIGURES = ("report_count", "submitted_count", "call_count", "customer_count", "new_customer_count",
@@ -18,6 +19,8 @@ class SalesMonthlySummary(models.Model):
     _description = "Monthly Sales Summary"
     _order = "month desc, user_id"
     _check_company_auto = True
+    _sales_org_author_fields = frozenset({"results", "problems", "next_month_plan"})
+    _sales_org_create_fields = frozenset({"user_id", "company_id", "month"})
 
     # Description
     name = fields.Char(compute="_compute_name", store=True)
@@ -31,10 +34,6 @@ class SalesMonthlySummary(models.Model):
     )
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
     currency_id = fields.Many2one(related="company_id.currency_id")
-    manager_id = fields.Many2one(
-        "res.users", string="Superior", compute="_compute_manager_id", store=True, index="btree_not_null",
-        help="The leader the author reports to, who reviews the summary.",
-    )
     # The month's figures of the author's units and below (daily reports and orders)
     people_count = fields.Integer(string="People", readonly=True)
     report_count = fields.Integer(string="Daily Reports", readonly=True)
@@ -59,22 +58,24 @@ class SalesMonthlySummary(models.Model):
         for summary in self:
             summary.name = f"{summary.user_id.name or ''} {summary.month.strftime('%Y-%m') if summary.month else ''}"
 
-    @api.depends("user_id")
-    def _compute_manager_id(self):
-        memberships = self.env["crm.team.member"].sudo().search([("user_id", "in", self.user_id.ids)])
-        superior = {m.user_id: m.parent_member_id.user_id for m in memberships if m.parent_member_id}
-        for summary in self:
-            summary.manager_id = superior.get(summary.user_id, False)
+    @api.constrains("month")
+    def _check_month(self):
+        if any(summary.month.day != 1 for summary in self):
+            raise ValidationError(self.env._("A monthly summary is of a month: its date is the month's first day."))
 
     @api.model_create_multi
     def create(self, vals_list):
+        if not self.env.su:
+            this_month = fields.Date.context_today(self.with_context(tz=self.env.user.tz)).replace(day=1)
+            if any(fields.Date.to_date(vals["month"]) > this_month for vals in vals_list if vals.get("month")):
+                raise ValidationError(self.env._("A monthly summary tells a month that has come."))
         summaries = super().create(vals_list)
         summaries._refresh_figures()
         return summaries
 
     def action_refresh_figures(self):
-        self._check_may_write(set(FIGURES))
-        self._refresh_figures()
+        self._check_user_write(set(self._sales_org_author_fields))
+        self.sudo()._refresh_figures()
         return True
 
     def _before_submit(self):
@@ -82,7 +83,7 @@ class SalesMonthlySummary(models.Model):
         self.activity_ids.filtered("automated").sudo().unlink()
 
     def _refresh_figures(self):
-        """The figures of every summary at once: a few queries whatever their number."""
+        """The figures of every summary at once, in its company: a few queries whatever their number."""
         if not self:
             return
         self.env.flush_all()
@@ -91,31 +92,32 @@ class SalesMonthlySummary(models.Model):
         months = {s.month for s in self}
         by_user = defaultdict(lambda: [0] * len(FIGURES))
         if people:
-            for user_id, month, *values in self.env.execute_query(SQL(
+            for user_id, month, company_id, *values in self.env.execute_query(SQL(
                 """
-                SELECT user_id, date_trunc('month', date)::date, count(*),
+                SELECT user_id, date_trunc('month', date)::date, company_id, count(*),
                        count(*) FILTER (WHERE state IN ('submitted', 'reviewed')),
                        sum(call_count + visit_count), sum(customer_count), sum(new_customer_count),
                        sum(quotation_count), 0, 0
                   FROM sales_daily_report
                  WHERE user_id IN %(people)s AND date_trunc('month', date)::date IN %(months)s
-                 GROUP BY 1, 2
+                   AND company_id IN %(companies)s
+                 GROUP BY 1, 2, 3
                  UNION ALL
-                SELECT user_id, date_trunc('month', date_order)::date, 0, 0, 0, 0, 0, 0,
+                SELECT user_id, date_trunc('month', date_order)::date, company_id, 0, 0, 0, 0, 0, 0,
                        count(*), sum(amount_total)
                   FROM sale_order
-                 WHERE state = 'sale' AND user_id IN %(people)s
+                 WHERE state = 'sale' AND user_id IN %(people)s AND company_id IN %(companies)s
                    AND date_trunc('month', date_order)::date IN %(months)s
-                 GROUP BY 1, 2
+                 GROUP BY 1, 2, 3
                 """,
-                people=tuple(people), months=tuple(months),
+                people=tuple(people), months=tuple(months), companies=tuple(self.company_id.ids),
             )):
-                totals = by_user[user_id, month]
-                by_user[user_id, month] = [a + (b or 0) for a, b in zip(totals, values)]
+                totals = by_user[user_id, month, company_id]
+                by_user[user_id, month, company_id] = [a + (b or 0) for a, b in zip(totals, values)]
         for summary in self:
             sums = [0] * len(FIGURES)
             for user_id in scope[summary]:
-                row = by_user.get((user_id, summary.month))
+                row = by_user.get((user_id, summary.month, summary.company_id.id))
                 if row:
                     sums = [a + b for a, b in zip(sums, row)]
             summary.sudo().write(dict(zip(FIGURES, sums), people_count=len(scope[summary])))
@@ -145,7 +147,7 @@ class SalesMonthlySummary(models.Model):
               JOIN res_users u ON u.id = m.user_id AND u.active
                    AND COALESCE(t.company_id, u.company_id) = %(company)s
          LEFT JOIN sales_org_role r ON r.id = m.role_id
-             WHERE m.active AND %(leads)s
+             WHERE m.active AND t.active AND %(leads)s
                -- a summary is handed up: the top of the tree, with nobody above, writes none
                AND m.parent_member_id IS NOT NULL
                AND NOT EXISTS (SELECT 1 FROM sales_monthly_summary s WHERE s.user_id = m.user_id AND s.month = %(month)s)

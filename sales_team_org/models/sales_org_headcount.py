@@ -5,10 +5,13 @@ class SalesOrgHeadcount(models.Model):
     """Planned headcount (编制) of a role in a unit, against who holds it."""
 
     _name = "sales.org.headcount"
+    _inherit = ["sales.org.guarded.mixin"]
     _description = "Planned Headcount"
     _order = "team_id, role_id"
+    _sales_org_system_fields = frozenset({"company_id"})  # the unit's
 
     team_id = fields.Many2one("crm.team", string="Unit", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="team_id.company_id", store=True, index=True)
     role_id = fields.Many2one("sales.org.role", required=True, ondelete="restrict", index=True)
     planned_count = fields.Integer(string="Planned", default=1)
     actual_count = fields.Integer(string="Actual", compute="_compute_actual_count")

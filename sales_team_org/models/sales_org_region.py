@@ -1,4 +1,5 @@
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
 
 
 class SalesOrgRegion(models.Model):
@@ -39,3 +40,36 @@ class SalesOrgRegion(models.Model):
             region.routing_team_id = (
                 teams.filtered(lambda t: t.unit_type == "region")[:1] or teams[:1]
             )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        provinces = [vals.pop("state_ids", None) for vals in vals_list]
+        regions = super().create(vals_list)
+        for region, commands in zip(regions, provinces):
+            if commands:
+                region._set_provinces(commands)
+        return regions
+
+    def write(self, vals):
+        if "state_ids" in vals:
+            vals = dict(vals)
+            self._set_provinces(vals.pop("state_ids"))
+        return super().write(vals)
+
+    def _set_provinces(self, commands):
+        """Provinces are Odoo's, writable by contact managers: the sales administrator, who may
+        write regions, links them to a region and unlinks them, and changes nothing else."""
+        self.check_access("write")
+        if any(command[0] not in (Command.LINK, Command.UNLINK, Command.SET, Command.CLEAR) for command in commands):
+            raise UserError(self.env._("A region takes existing provinces; it does not create or change them."))
+        return super(SalesOrgRegion, self.sudo()).write({"state_ids": commands})
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_in_use(self):
+        # every company's units and every province count, seen or not
+        used = self.sudo().with_context(active_test=False).filtered(lambda region: region.state_ids or region.team_ids)
+        if used:
+            raise UserError(self.env._(
+                "%(regions)s still has provinces or units: archive it instead, or take them out first.",
+                regions=", ".join(used.mapped("name")),
+            ))

@@ -1,72 +1,135 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
 
-# What a reviewer writes on a document that is no longer its author's to change.
-REVIEW_FIELDS = {"state", "review_comment", "reviewer_id", "review_date"}
+from .sales_org_guard import check_system_fields
+
 REVIEW_STATES = [
     ("draft", "Draft"),
     ("submitted", "Submitted"),
     ("returned", "Returned"),
     ("reviewed", "Reviewed"),
 ]
+UNDECIDED_STATES = ("draft", "returned", "submitted")
+# On a change of the tree, the drafts younger than this follow it at once; older ones take
+# their approver when they are submitted (the board looks as far back).
+REFRESHED_DRAFT_DAYS = 62
+MAGIC_FIELDS = frozenset({"id", "display_name", "create_uid", "create_date", "write_uid", "write_date"})
 
 
 class SalesOrgReviewMixin(models.AbstractModel):
     """A document its author (user_id) hands up the unit tree: draft → submitted → reviewed,
     or returned with the reviewer's comment and submitted again.
 
-    The author changes it while draft or returned; a submitted one only takes its review, by a
-    leader above the author; a reviewed one is locked for all but the sales administrator.
+    Who writes what is decided here, on the server: the author writes the fields of
+    `_sales_org_author_fields` while the document is theirs (draft or returned); the reviewer
+    writes those of `_sales_org_review_fields` while it is submitted; `_sales_org_create_fields`
+    are set once, at creation, by the author for themselves. Every other field (state, dates,
+    approver, figures…) is written only by the actions and scheduled actions, with sudo.
+
+    The approver is the leader on the author's reporting line (crm.team.member), stored, and
+    kept up to date with the tree until the document is decided. The approver, a leader above
+    them or the sales administrator reviews; never the author, never a peer.
     """
 
     _name = "sales.org.review.mixin"
     _description = "Reviewed up the Unit Tree"
+    _sales_org_author_fields = frozenset()
+    _sales_org_review_fields = frozenset({"review_comment"})
+    _sales_org_create_fields = frozenset({"user_id", "company_id"})
+    _sales_org_unit_field = None  # the field naming the author's unit the document is about, if any
 
     state = fields.Selection(
         REVIEW_STATES, string="Status", default="draft", required=True, index=True, tracking=True, copy=False, readonly=True,
+    )
+    approver_id = fields.Many2one(
+        "res.users", readonly=True, copy=False, index="btree_not_null",
+        help="The leader on the author's reporting line, who reviews it; the next leader up when "
+             "that seat is empty or is the author's own. Follows the tree until it is decided.",
     )
     reviewer_id = fields.Many2one("res.users", readonly=True, copy=False)
     review_date = fields.Datetime(readonly=True, copy=False)
     review_comment = fields.Text(tracking=True, copy=False)
     submit_date = fields.Datetime(readonly=True, copy=False)
-    is_locked = fields.Boolean(compute="_compute_is_locked")
+    is_locked = fields.Boolean(
+        compute="_compute_is_locked", help="Not the current user's to change: not theirs, or no longer a draft."
+    )
+    can_review = fields.Boolean(compute="_compute_can_review")
 
-    @api.depends("state")
+    @api.depends("state", "user_id")
     @api.depends_context("uid")
     def _compute_is_locked(self):
         for document in self:
-            document.is_locked = document._locked_for(self.env.user)
+            document.is_locked = not (
+                document.state in ("draft", "returned") and document.user_id == self.env.user
+            )
+
+    @api.depends("state", "approver_id")
+    @api.depends_context("uid")
+    def _compute_can_review(self):
+        reviewable = self._reviewable_by(self.env.user)
+        for document in self:
+            document.can_review = document in reviewable
+
+    # ------------------------------------------------------------------
+    # ORM
+    # ------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            allowed = self._sales_org_author_fields | self._sales_org_create_fields
+            check_system_fields(self, vals_list, set(self._fields) - allowed - MAGIC_FIELDS)
+            if any(vals.get("user_id", self.env.uid) != self.env.uid for vals in vals_list):
+                raise AccessError(self.env._(
+                    "People write their own %(documents)s; the drafts of the others are made by the "
+                    "scheduled reminders.", documents=self.env["ir.model"]._get(self._name).name,
+                ))
+        documents = super().create(vals_list)
+        documents._refresh_approvers()
+        return documents
 
     def write(self, vals):
-        self._check_may_write(set(vals))
+        if not self.env.su:
+            self._check_user_write(set(vals))
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
-    def _unlink_only_drafts(self):
+    def _unlink_only_own_drafts(self):
         if any(document.state != "draft" for document in self):
             raise UserError(self.env._("Only drafts can be deleted."))
+        if not self.env.su and any(document.user_id != self.env.user for document in self):
+            raise AccessError(self.env._("Only its author deletes a draft."))
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
 
     def action_submit(self):
         for document in self:
             if document.user_id != self.env.user and not self.env.su:
-                raise AccessError(self.env._("Only %(person)s can submit their own report.",
-                                             person=document.user_id.name))
+                raise AccessError(self.env._("Only %(person)s can submit their own %(document)s.",
+                                             person=document.user_id.name,
+                                             document=self.env["ir.model"]._get(self._name).name))
             if document.state not in ("draft", "returned"):
-                raise UserError(self.env._("Only a draft or returned report can be submitted."))
+                raise UserError(self.env._("Only a draft or returned document can be submitted."))
         self._before_submit()
-        self.write({"state": "submitted", "submit_date": fields.Datetime.now()})
+        documents = self.sudo()
+        documents._refresh_approvers()  # the tree as it is at the time of submitting
+        documents.write({"state": "submitted", "submit_date": fields.Datetime.now()})
+        documents._schedule_review()
         return True
 
     def action_approve(self):
         self._check_reviewer()
-        self.write({"state": "reviewed", "reviewer_id": self.env.uid, "review_date": fields.Datetime.now()})
+        self._decide("reviewed")
         return True
 
     def action_return(self):
         self._check_reviewer()
         if any(not document.review_comment for document in self):
             raise UserError(self.env._("Say what to fix in the review comment before returning a report."))
-        self.write({"state": "returned", "reviewer_id": self.env.uid, "review_date": fields.Datetime.now()})
+        self._decide("returned")
         for document in self:
             document.message_post(
                 body=document.review_comment, partner_ids=document.user_id.partner_id.ids,
@@ -74,60 +137,154 @@ class SalesOrgReviewMixin(models.AbstractModel):
             )
         return True
 
+    # ------------------------------------------------------------------
+    # Business
+    # ------------------------------------------------------------------
+
     def _before_submit(self):
         """Hook: what a document does just before it is handed up."""
 
+    def _decide(self, state):
+        documents = self.sudo()
+        documents.write({"state": state, "reviewer_id": self.env.uid, "review_date": fields.Datetime.now()})
+        documents.activity_unlink(["sales_team_org.mail_activity_type_review"])
+
+    def _schedule_review(self):
+        """The approver's to-do for each of these submitted documents."""
+        waiting = self.filtered("approver_id")
+        waiting._schedule_activities(
+            self.env.ref("sales_team_org.mail_activity_type_review"), lambda document: document.approver_id,
+            lambda env, document: env._("Review: %(document)s", document=document.display_name),
+            fields.Date.context_today(self),
+        )
+
     def _schedule_reminders(self, summary, deadline):
-        """A to-do for the author of each document, created in one batch and in their language.
+        """A to-do for the author of each document.
 
         :param summary: function of an environment (in the author's language) giving the text
         """
-        todo = self.env.ref("mail.mail_activity_data_todo")
-        texts = {lang: summary(self.with_context(lang=lang).env) for lang in set(self.user_id.mapped("lang"))}
+        self._schedule_activities(self.env.ref("mail.mail_activity_data_todo"), lambda document: document.user_id,
+                                  lambda env, _document: summary(env), deadline)
+
+    def _schedule_activities(self, activity_type, assignee, summary, deadline):
+        """An activity on each document, created in one batch, each in its assignee's language,
+        without a mail per activity (the digest and the systray tell).
+
+        :param assignee: function of a document giving the user the activity is for
+        :param summary: function of an environment (in the assignee's language) and a document
+        """
+        if not self:
+            return
+        users = {document: assignee(document) for document in self}
+        envs = {lang: self.with_context(lang=lang).env for lang in {user.lang for user in users.values()}}
         self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create([{
             "res_model_id": self.env["ir.model"]._get_id(self._name),
             "res_id": document.id,
-            "activity_type_id": todo.id,
-            "summary": texts[document.user_id.lang],
+            "activity_type_id": activity_type.id,
+            "summary": summary(envs[users[document].lang], document),
             "date_deadline": deadline,
-            "user_id": document.user_id.id,
+            "user_id": users[document].id,
             "automated": True,
         } for document in self])
 
-    def _locked_for(self, user):
-        """Submitted: only its review may change it. Reviewed: only the sales administrator."""
-        self.ensure_one()
-        if self.state in ("draft", "returned"):
-            return False
-        return not user.has_group("sales_team.group_sale_manager")
+    def _led_by(self, user):
+        """The documents of `self` whose author `user` leads: as their approver, a leader above
+        the approver, or the sales administrator; never their own."""
+        others = self.filtered(lambda document: document.user_id != user)
+        if not others or user.has_group("sales_team.group_sale_manager"):
+            return others
+        above = self.env["crm.team.member"].sudo()._leaders_above(others.approver_id.ids)
+        return others.filtered(lambda document: document.approver_id and (
+            document.approver_id == user or user.id in above.get(document.approver_id.id, ())
+        ))
 
-    def _check_may_write(self, fnames):
+    def _reviewable_by(self, user):
+        """The submitted documents of `self` that `user` may review."""
+        return self.filtered(lambda document: document.state == "submitted")._led_by(user)
+
+    def _check_user_write(self, fnames):
+        author_fields = fnames & self._sales_org_author_fields
+        review_fields = fnames & self._sales_org_review_fields
+        check_system_fields(self, dict.fromkeys(fnames - author_fields - review_fields), set(self._fields))
+        user = self.env.user
+        for document in self:
+            if author_fields and document.user_id != user:
+                raise AccessError(self.env._(
+                    "%(document)s is %(person)s's to write; others read and review it.",
+                    document=document.display_name, person=document.user_id.name,
+                ))
+            if author_fields and document.state not in ("draft", "returned"):
+                raise UserError(self.env._(
+                    "%(document)s is %(state)s: it can no longer be changed.",
+                    document=document.display_name,
+                    state=dict(self._fields["state"]._description_selection(self.env))[document.state],
+                ))
+        if review_fields:
+            self._check_reviewer()
+
+    def _check_reviewer(self):
+        if any(document.state != "submitted" for document in self):
+            raise UserError(self.env._("Only a submitted document can be reviewed."))
         if self.env.su:
             return
         user = self.env.user
-        for document in self:
-            if not document._locked_for(user):
-                continue
-            if document.state == "submitted" and user != document.user_id and fnames <= REVIEW_FIELDS:
-                continue
-            raise UserError(self.env._(
-                "%(document)s is %(state)s: it can no longer be changed.",
-                document=document.display_name, state=dict(self._fields["state"]._description_selection(self.env))[document.state],
+        refused = self - self._reviewable_by(user)
+        if refused.filtered(lambda document: document.user_id == user):
+            raise AccessError(self.env._("You cannot review your own report."))
+        if refused:
+            raise AccessError(self.env._(
+                "Only the approver of %(document)s, a leader above them or the sales administrator may review it.",
+                document=refused[0].display_name,
             ))
 
-    def _check_reviewer(self):
-        user = self.env.user
-        for document in self:
-            if document.state != "submitted":
-                raise UserError(self.env._("Only a submitted report can be reviewed."))
-            if document.user_id == user and not self.env.su:
-                raise AccessError(self.env._("You cannot review your own report."))
-            in_chain = (
-                user.has_group("sales_team.group_sale_salesman_all_leads")
-                or (user.has_group("sales_team_org.group_sale_unit_leader")
-                    and document.user_id in user.sales_org_user_ids)
-            )
-            if not in_chain and not self.env.su:
-                raise AccessError(self.env._(
-                    "Only a manager above %(person)s may review their report.", person=document.user_id.name
-                ))
+    @api.model
+    def _refresh_all_approvers(self):
+        """The tree changed: every undecided document of every reviewed model follows it."""
+        for model in self.env.registry.descendants(["sales.org.review.mixin"], "_inherit"):
+            if not self.env[model]._abstract:
+                self.env[model]._refresh_approvers(all_undecided=True)
+
+    def _refresh_approvers(self, all_undecided=False):
+        """Set the approver of these documents (or of every undecided one) from the tree as it
+        is now, in one query; a review waiting for someone else moves to the new approver."""
+        if not (self or all_undecided):
+            return
+        self.env["crm.team.member"].flush_model(["user_id", "crm_team_id", "active", "parent_member_id"])
+        self.env["crm.team"].flush_model(["active"])
+        self.flush_model()
+        table = SQL.identifier(self._table)
+        unit = SQL("d.%s", SQL.identifier(self._sales_org_unit_field)) if self._sales_org_unit_field else SQL("NULL::int")
+        if all_undecided:
+            which = SQL("(d.state = 'submitted' OR d.create_date >= now() at time zone 'utc' - %s * interval '1 day')",
+                        REFRESHED_DRAFT_DAYS)
+        else:
+            which = SQL("d.id IN %s", tuple(self.ids))
+        which = SQL("d.state IN %s AND %s", UNDECIDED_STATES, which)
+        # resolved once per author and unit, however many documents they have
+        pairs = SQL("SELECT DISTINCT d.user_id, %s FROM %s d WHERE %s", unit, table, which)
+        changed = self.env.execute_query(SQL(
+            """
+            UPDATE %(table)s d SET approver_id = a.approver_id
+              FROM (%(approvers)s) a
+             WHERE %(which)s AND d.user_id = a.author AND COALESCE(%(unit)s, 0) = COALESCE(a.team_id, 0)
+               AND d.approver_id IS DISTINCT FROM a.approver_id
+         RETURNING d.id, d.approver_id, d.state
+            """,
+            table=table, approvers=self.env["crm.team.member"]._sql_approvers(pairs), which=which, unit=unit,
+        ))
+        if not changed:
+            return
+        self.invalidate_model(["approver_id"])
+        moved = {doc_id: approver_id for doc_id, approver_id, state in changed if state == "submitted"}
+        if moved:
+            activities = self.env["mail.activity"].sudo().search([
+                ("res_model", "=", self._name), ("res_id", "in", list(moved)),
+                ("activity_type_id", "=", self.env.ref("sales_team_org.mail_activity_type_review").id),
+            ])
+            # a document that had nobody to wait for now has someone
+            self.sudo().browse(set(moved) - set(activities.mapped("res_id")))._schedule_review()
+            for approver_id, waiting in activities.grouped(lambda activity: moved[activity.res_id]).items():
+                if approver_id:
+                    waiting.with_context(mail_activity_quick_update=True).write({"user_id": approver_id})
+                else:
+                    waiting.unlink()  # nobody above any more: the sales administrator reviews it

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 # Access levels in increasing order; each maps to one group of the Sales ladder.
 ACCESS_LEVELS = [
@@ -49,6 +49,11 @@ class SalesOrgRole(models.Model):
         help="What a person holding this role sees of leads, quotations and orders: "
         "their own, everything of the units they lead and all units below, or everything.",
     )
+    daily_report_at_top = fields.Boolean(
+        string="Daily Reports at the Top",
+        help="People in this role write daily reports even with nobody above them to read them. "
+             "Otherwise the top of the tree (the sales director) is not asked for any.",
+    )
     # Headcount
     headcount_ids = fields.One2many("sales.org.headcount", "role_id", string="Headcount Plan")
     member_ids = fields.One2many("crm.team.member", "role_id", string="Holders")
@@ -74,6 +79,15 @@ class SalesOrgRole(models.Model):
     def _check_parent_id(self):
         if self._has_cycle():
             raise ValidationError(self.env._("A role cannot report to itself, even indirectly."))
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_in_use(self):
+        used = self.with_context(active_test=False).filtered(lambda role: role.member_ids or role.headcount_ids)
+        if used:
+            raise UserError(self.env._(
+                "%(roles)s is held by people or planned in units: archive it instead, so that its history stays.",
+                roles=", ".join(used.mapped("name")),
+            ))
 
     def write(self, vals):
         res = super().write(vals)

@@ -9,4 +9,6 @@ from . import test_sales_daily_rhythm
 from . import test_sales_daily_report_export
 from . import test_sales_monthly_summary
 from . import test_sales_org_rpc
+from . import test_sales_org_integrity
+from . import test_sales_org_field_matrix
 from . import test_sales_daily_report_tour

@@ -53,7 +53,7 @@ class SalesOrgCommon(TransactionCase):
         cls.rep_north = user("t_rep_north")
 
         Team = cls.env["crm.team"]
-        cls.hq = Team.create({"name": "T HQ", "unit_type": "hq"})
+        cls.hq = Team.create({"name": "T HQ", "unit_type": "hq", "company_id": cls.env.company.id})
         cls.east = Team.create({"name": "T East", "unit_type": "region", "parent_id": cls.hq.id})
         cls.north = Team.create({"name": "T North", "unit_type": "region", "parent_id": cls.hq.id})
         cls.east_business = Team.create({

@@ -36,7 +36,7 @@ class TestSalesDailyReport(SalesOrgCommon):
     def test_write_submit_return_resubmit_approve(self):
         report = self.write_report(self.rep_shanghai)
         self.assertEqual(report.team_id, self.shanghai)
-        self.assertEqual(report.manager_id, self.supervisor)
+        self.assertEqual(report.approver_id, self.supervisor)
         self.assertEqual((report.call_count, report.visit_count, report.customer_count), (1, 1, 1))
         report.action_submit()
         self.assertEqual(report.state, "submitted")
@@ -55,15 +55,16 @@ class TestSalesDailyReport(SalesOrgCommon):
 
         report.line_ids[0].contact_name = "Mr. Wang"
         report.action_submit()
-        report.with_user(self.manager).action_approve()  # anyone in the chain above may review
+        report.with_user(self.manager).action_approve()  # a leader above the approver may review
         self.assertEqual(report.state, "reviewed")
         self.assertEqual(report.reviewer_id, self.manager)
 
-        for person in (self.rep_shanghai, self.supervisor, self.director):
-            with self.subTest(person=person.login), self.assertRaises(UserError):
+        # a reviewed report is final: its author and the leaders read it, nobody rewrites it
+        with self.assertRaises(UserError):
+            report.with_user(self.rep_shanghai).diary = "<p>Rewritten</p>"
+        for person in (self.supervisor, self.director, self.sales_admin):
+            with self.subTest(person=person.login), self.assertRaises(AccessError):
                 report.with_user(person).diary = "<p>Rewritten</p>"
-        report.with_user(self.sales_admin).diary = "<p>Corrected by the administrator</p>"
-        self.assertIn("administrator", report.diary)
 
     def test_author_cannot_review_and_outsiders_cannot_see(self):
         report = self.write_report(self.rep_shanghai)

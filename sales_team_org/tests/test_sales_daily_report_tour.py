@@ -8,8 +8,8 @@ DESKTOP = "1366x768"
 
 @tagged("post_install", "-at_install")
 class TestSalesDailyReportTour(HttpCase, SalesOrgCommon):
-    """The daily report's round trip in the browser: the rep at phone size, the manager and
-    the director at desktop size; then a monthly summary (tours in static/tests/tours)."""
+    """The daily report's round trip in the browser: the rep at phone size, the leader of their
+    group and the director at desktop size; then a monthly summary (tours in static/tests/tours)."""
 
     def tour(self, name, login, size, lang):
         self.browser_size = size
@@ -23,7 +23,8 @@ class TestSalesDailyReportTour(HttpCase, SalesOrgCommon):
         self.assertEqual(report.state, "submitted")
         self.assertEqual(report.line_ids.mapped("contact_name"), ["陈经理", "赵总"])
 
-        self.tour("manager_returns_report", "t_manager", DESKTOP, lang)
+        # the report waits for the leader of the rep's group, the report's approver
+        self.tour("manager_returns_report", "t_supervisor", DESKTOP, lang)
         report.invalidate_recordset()
         self.assertEqual(report.state, "returned")
         self.assertIn("second call", report.review_comment)
@@ -33,10 +34,10 @@ class TestSalesDailyReportTour(HttpCase, SalesOrgCommon):
         self.assertEqual(report.state, "submitted")
         self.assertIn("200 units", report.line_ids[1].result)
 
-        self.tour("manager_approves_report", "t_manager", DESKTOP, lang)
+        self.tour("manager_approves_report", "t_supervisor", DESKTOP, lang)
         report.invalidate_recordset()
         self.assertEqual(report.state, "reviewed")
-        self.assertEqual(report.reviewer_id, self.manager)
+        self.assertEqual(report.reviewer_id, self.supervisor)
 
         self.tour("director_overview", "t_director", DESKTOP, lang)
 

@@ -28,11 +28,14 @@ class TestSalesDailyRhythm(SalesOrgCommon):
             cls.submitted = cls.Report.with_user(cls.rep_shanghai).create({"date": WEDNESDAY.date()})
             cls.submitted.action_submit()
 
-    def reminded_people(self):
-        activities = self.env["mail.activity"].search([
+    def reminders(self):
+        return self.env["mail.activity"].search([
             ("res_model", "=", "sales.daily.report"), ("user_id", "in", self.people.ids),
+            ("activity_type_id", "=", self.env.ref("mail.mail_activity_data_todo").id),
         ])
-        return activities.user_id
+
+    def reminded_people(self):
+        return self.reminders().user_id
 
     def test_reminder_goes_to_who_has_not_submitted_once(self):
         with freeze_time(BEFORE_REMINDER_HOUR):
@@ -41,14 +44,22 @@ class TestSalesDailyRhythm(SalesOrgCommon):
         with freeze_time(AFTER_REMINDER_HOUR):
             self.Report._cron_remind_missing_reports()
             self.Report._cron_remind_missing_reports()
-        self.assertEqual(self.reminded_people(), self.people - self.rep_shanghai)
+        # the director, with nobody above to read a report, is not asked for one
+        self.assertEqual(self.reminded_people(), self.people - self.rep_shanghai - self.director)
         reports = self.Report.search([("user_id", "in", self.people.ids), ("date", "=", WEDNESDAY.date())])
-        self.assertEqual(len(reports), len(self.people), "one draft made for each person reminded, once")
-        activities = self.env["mail.activity"].search([("res_model", "=", "sales.daily.report"), ("user_id", "in", self.people.ids)])
-        self.assertEqual(len(activities), len(self.people) - 1, "nothing sent twice")
+        self.assertEqual(len(reports), len(self.people) - 1, "one draft made for each person reminded, once")
+        self.assertEqual(len(self.reminders()), len(self.people) - 2, "nothing sent twice")
         reminded = reports.filtered(lambda report: report.user_id == self.clerk_east)
         reminded.with_user(self.clerk_east).action_submit()
-        self.assertFalse(reminded.activity_ids, "the reminder goes once the report is submitted")
+        # the reminder goes once the report is submitted; the report now waits for its approver
+        self.assertEqual(reminded.activity_ids.activity_type_id, self.env.ref("sales_team_org.mail_activity_type_review"))
+        self.assertEqual(reminded.activity_ids.user_id, self.manager)
+
+    def test_top_of_the_tree_reminded_when_the_role_says_so(self):
+        self.role_director.daily_report_at_top = True
+        with freeze_time(AFTER_REMINDER_HOUR):
+            self.Report._cron_remind_missing_reports()
+        self.assertIn(self.director, self.reminded_people())
 
     def test_reminder_by_email_where_configured(self):
         (self.people - self.clerk_east).notification_type = "inbox"
@@ -129,7 +140,7 @@ class TestSalesDailyRhythm(SalesOrgCommon):
 
         for when, cron, queries in (
             (AFTER_REMINDER_HOUR, self.Report._cron_remind_missing_reports, 37),
-            (AFTER_DIGEST_HOUR, self.Report._cron_send_digest, 26),
+            (AFTER_DIGEST_HOUR, self.Report._cron_send_digest, 25),
         ):
             with self.subTest(cron=cron.__name__), freeze_time(when), self.env.cr.savepoint() as savepoint:
                 for size in ("as set up", "grown"):

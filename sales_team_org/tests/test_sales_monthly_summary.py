@@ -36,7 +36,7 @@ class TestSalesMonthlySummary(SalesOrgCommon):
         self.assertEqual(summary.people_count, 3)
         self.assertEqual((summary.report_count, summary.submitted_count, summary.call_count), (3, 2, 4))
         self.assertEqual((summary.order_count, summary.order_amount), (1, self.order_amount))
-        self.assertEqual(summary.manager_id, self.regional_east)
+        self.assertEqual(summary.approver_id, self.regional_east)
 
     def test_handed_up_and_reviewed_by_the_superior(self):
         summary = self.env["sales.monthly.summary"].with_user(self.manager).create({

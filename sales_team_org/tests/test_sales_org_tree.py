@@ -40,8 +40,9 @@ class TestSalesOrgTree(SalesOrgCommon):
         with self.assertRaisesRegex(UserError, "T East"):
             self.east.unlink()
         self.assertTrue(self.east.exists())
-        self.shanghai.unlink()
-        self.assertFalse(self.shanghai.exists())
+        empty = self.env["crm.team"].create({"name": "T Empty", "parent_id": self.shanghai.id})
+        empty.unlink()
+        self.assertFalse(empty.exists())
 
     def test_moving_a_person_changes_visibility_at_once(self):
         self.assertNotIn(self.leads[self.rep_north], self.visible_leads(self.regional_east))

@@ -1,2 +1,3 @@
 from . import sales_customer_classify
 from . import sales_daily_report_export
+from . import base_partner_merge_automatic_wizard

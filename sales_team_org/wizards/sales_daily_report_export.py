@@ -1,6 +1,6 @@
 from datetime import date
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
@@ -25,13 +25,15 @@ class SalesDailyReportExport(models.TransientModel):
     def default_get(self, fields_list):
         values = super().default_get(fields_list)
         if self.env.context.get("active_model") == "sales.daily.report" and self.env.context.get("active_ids"):
-            values["report_ids"] = [(6, 0, self.env.context["active_ids"])]
+            # the selection, as far as the user may read it
+            readable = self.env["sales.daily.report"].search([("id", "in", self.env.context["active_ids"])])
+            values["report_ids"] = [Command.set(readable.ids)]
         return values
 
     def action_export(self):
         self.ensure_one()
         if not self._report_domain_ids():
-            raise UserError(self.env.self.env._("No daily report matches this selection."))
+            raise UserError(self.env._("No daily report matches this selection."))
         return {"type": "ir.actions.act_url", "url": f"/sales_team_org/daily_reports/xlsx/{self.id}", "target": "self"}
 
     def _report_domain_ids(self):
@@ -89,17 +91,19 @@ class SalesDailyReportExport(models.TransientModel):
              LEFT JOIN crm_team t ON t.id = r.team_id
                  WHERE r.id IN %(ids)s
                 """, ids=tuple(chunk), lang=self.env.lang or "en_US"))}
+            # the lines the user may read, as the list shows them (record rules applied)
+            visible_lines = self.env["sales.daily.report.line"]._search([("report_id", "in", chunk)])
             lines = {}
             for line in self.env.execute_query(SQL(
                 """
                 SELECT l.report_id, cp.name, l.contact_name, l.channel, l.duration, l.subject, l.result,
-                       l.next_step, l.next_step_date, cp.sales_classification
+                       l.next_step, l.next_step_date, cp.sales_classification->>%(company)s
                   FROM sales_daily_report_line l
              LEFT JOIN res_partner lp ON lp.id = l.partner_id
              LEFT JOIN res_partner cp ON cp.id = COALESCE(lp.commercial_partner_id, lp.id)
-                 WHERE l.report_id IN %(ids)s
+                 WHERE l.id IN %(lines)s
                  ORDER BY l.report_id, l.sequence, l.id
-                """, ids=tuple(chunk))):
+                """, lines=visible_lines.subselect(), company=str(self.env.company.id))):
                 lines.setdefault(line[0], []).append(line)
             for report_id in chunk:
                 (_id, report_date, user_id, team_id, person, team_lang, team_en,

@@ -1,0 +1,44 @@
+"""The server enforces what the views only hide: fields that only the add-on's own actions and
+scheduled actions write (they do it with sudo), refused to a user's create or write."""
+
+import contextvars
+from contextlib import contextmanager
+
+from odoo.exceptions import AccessError
+
+# Fields Odoo's own code writes as part of a larger operation, within `trusted_fields`: set in
+# Python around the call, never from what a client sends.
+_TRUSTED = contextvars.ContextVar("sales_org_trusted_fields", default=frozenset())
+
+
+@contextmanager
+def trusted_fields(fnames):
+    token = _TRUSTED.set(frozenset(fnames))
+    try:
+        yield
+    finally:
+        _TRUSTED.reset(token)
+
+
+def check_system_fields(records, values, system_fields=None):
+    """Refuse `values` (a dict of a write, or the list of dicts of a create) when they set a
+    field of `system_fields` (default: the model's `_sales_org_system_fields`) as a user.
+
+    A create may name such a field with an empty value, as the web client does for the
+    fields of a new record; a write may not name it at all.
+    """
+    if records.env.su:
+        return
+    system_fields = records._sales_org_system_fields if system_fields is None else system_fields
+    if isinstance(values, dict):
+        named = set(values)
+    else:
+        named = {fname for vals in values for fname, value in vals.items() if value}
+    refused = sorted(named & system_fields - _TRUSTED.get())
+    if refused:
+        env = records.env
+        raise AccessError(env._(
+            "%(fields)s of %(model)s are set by the organisation's own workflow, not by hand.",
+            fields=", ".join(records._fields[fname]._description_string(env) for fname in refused),
+            model=env["ir.model"]._get(records._name).name,
+        ))

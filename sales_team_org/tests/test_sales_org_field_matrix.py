@@ -1,0 +1,583 @@
+"""Every field of the add-on, every role, over real XML-RPC: what is not allowed here is refused
+and changes nothing.
+
+For each model of the add-on and each of its stored fields (and the fields it adds to Odoo's
+models), each role writes the field on each record of the model: its own, one in its scope, one
+out of it, one of another company. The allow-list below says who may, by a rule per field; a field
+without a rule fails the test, so that every later feature falls under it. Creating (as oneself,
+for someone else, in a unit or company not one's own, for a day to come, already decided),
+deleting and every public method of the add-on's models are tried the same way.
+
+Each attempt runs inside a savepoint rolled back afterwards: the cells do not depend on each other.
+"""
+import inspect
+import xmlrpc.client
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import Command, fields
+from odoo.tests import HttpCase, new_test_user, tagged
+
+from .common import SalesOrgCommon
+
+ROLES = ("rep", "clerk", "manager", "regional", "director", "admin", "outsider")
+LEADERS_OF_REP = {"manager", "regional", "director", "admin"}  # above the rep's approver (the supervisor)
+MAGIC = {"id", "display_name", "create_uid", "create_date", "write_uid", "write_date", "__last_update"}
+MAIL_FIELDS = {"message_follower_ids", "message_ids", "activity_ids", "website_message_ids"}
+# XML-RPC fault codes of a refusal: a user error (validation included), access denied, an access
+# error. Code 1 is an application error (a TypeError…): a bug, never a refusal.
+REFUSALS = (2, 3, 4)
+
+
+# Who may write a field, given a cell: the role trying and the facts of the record.
+def nobody(cell):
+    return False
+
+
+def sales_admin(cell):
+    """Configuration: the sales administrator, in their company (shared catalogues have none)."""
+    return cell["role"] == "admin" and cell["company"] in ("A", None)
+
+
+def author_of_draft(cell):
+    return cell["role"] == cell["author"] and cell["state"] in ("draft", "returned")
+
+
+def reviewer(cell):
+    return cell["state"] == "submitted" and cell["role"] in cell["reviewers"]
+
+
+def classifier(cell):
+    return cell["role"] in cell["classifiers"]
+
+
+def creator(cell):
+    return cell["role"] == cell["author"]
+
+
+WORKFLOW = {"user_id", "company_id", "name", "state", "approver_id", "reviewer_id", "review_date", "submit_date",
+            *MAIL_FIELDS}
+ALLOW = {
+    # Daily reports and monthly summaries: the author writes their draft, the reviewer their
+    # comment, the workflow everything else (state, dates, approver, figures, author, day…).
+    **{("sales.daily.report", f): nobody for f in WORKFLOW | {
+        "date", "reminded", "call_count", "visit_count", "customer_count", "new_customer_count", "quotation_count",
+        "order_count", "order_amount"}},
+    **{("sales.daily.report", f): author_of_draft for f in ("diary", "team_id", "line_ids")},
+    ("sales.daily.report", "review_comment"): reviewer,
+    **{("sales.monthly.summary", f): nobody for f in WORKFLOW | {
+        "month", "people_count", "report_count", "submitted_count", "call_count", "customer_count",
+        "new_customer_count", "quotation_count", "order_count", "order_amount"}},
+    **{("sales.monthly.summary", f): author_of_draft for f in ("results", "problems", "next_month_plan")},
+    ("sales.monthly.summary", "review_comment"): reviewer,
+    # A call of a report: its author's while the report is a draft; the customer's
+    # classification is the leaders' (through the customer's own rule)
+    **{("sales.daily.report.line", f): nobody for f in (
+        "report_id", "user_id", "date", "company_id", "message_id", "activity_scheduled")},
+    **{("sales.daily.report.line", f): author_of_draft for f in (
+        "sequence", "lead_id", "partner_id", "contact_name", "channel", "duration", "subject", "result",
+        "next_step", "next_step_date")},
+    ("sales.daily.report.line", "classification"): classifier,
+    # The organisation: configured by the sales administrator; the tree's own bookkeeping by nobody
+    **{("crm.team", f): sales_admin for f in (
+        "parent_id", "child_ids", "unit_type", "sales_channel", "region_id", "product_category_ids",
+        "headcount_ids")},
+    **{("crm.team", f): nobody for f in ("parent_path", "complete_name")},
+    ("crm.team.member", "role_id"): sales_admin,
+    **{("crm.team.member", f): nobody for f in ("parent_member_id", "child_member_ids")},
+    **{("sales.org.role", f): sales_admin for f in (
+        "name", "code", "sequence", "active", "level", "parent_id", "description", "duty_ids", "access_level",
+        "daily_report_at_top", "headcount_ids", "member_ids")},
+    **{("sales.org.role.duty", f): sales_admin for f in ("role_id", "sequence", "name", "kind")},
+    **{("sales.org.region", f): sales_admin for f in (
+        "name", "code", "sequence", "active", "country_id", "state_ids", "team_ids")},
+    **{("sales.org.headcount", f): sales_admin for f in ("team_id", "role_id", "planned_count")},
+    ("sales.org.headcount", "company_id"): nobody,
+    # Customers and leads: the region follows the province, the classification goes through Classify
+    **{("res.partner", f): nobody for f in ("sales_region_id", "sales_classification", "sales_classification_ids")},
+    ("crm.lead", "sales_region_id"): nobody,
+    ("res.country.state", "sales_region_id"): nobody,  # through the region, by the sales administrator
+    # Written by the add-on only
+    **{("sales.customer.classification", f): nobody for f in (
+        "partner_id", "company_id", "classification", "previous_classification", "reason", "user_id")},
+    **{("sales.daily.digest", f): nobody for f in ("user_id", "date", "company_id")},
+    **{("sales.daily.report.status", f): nobody for f in (
+        "date", "user_id", "team_id", "company_id", "role_id", "report_id", "state", "is_submitted", "call_count",
+        "order_amount")},
+    # Assistants: their creator's
+    **{("sales.customer.classify", f): creator for f in ("partner_id", "classification", "reason")},
+    **{("sales.daily.report.export", f): creator for f in ("report_ids", "date_from", "date_to", "team_id", "sheet_by")},
+    # Settings: Odoo's administrators only, none of the sales roles
+    **{("res.config.settings", f): nobody for f in ("sales_report_reminder_hour", "sales_report_digest_hour")},
+}
+# Written with the value it has (the author's own unit): an allowed write changes nothing.
+SAME_VALUE = {("sales.daily.report", "team_id")}
+# Written through an inverse, not stored: tried as well.
+UNSTORED_WRITABLE = {("sales.daily.report.line", "classification")}
+
+
+@tagged("post_install", "-at_install")
+class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        env = cls.env
+        today = fields.Date.today()
+        cls.company_a = env.company
+        cls.company_b = env["res.company"].create({"name": "T Company B"})
+        cls.sales_admin = new_test_user(env, login="t_matrix_admin", groups="sales_team.group_sale_manager",
+                                        name="T Matrix Admin")
+        cls.outsider = new_test_user(env, login="t_outsider", groups="base.group_user", name="T Outsider",
+                                     company_id=cls.company_b.id, company_ids=[Command.set(cls.company_b.ids)])
+        cls.spare_user = new_test_user(env, login="t_spare", groups="base.group_user", name="T Spare")
+        cls.b_hq = env["crm.team"].create({"name": "T B HQ", "company_id": cls.company_b.id})
+        cls.b_sub = env["crm.team"].create({"name": "T B Sub", "parent_id": cls.b_hq.id})
+        env["crm.team.member"].create({"crm_team_id": cls.b_sub.id, "user_id": cls.outsider.id,
+                                       "role_id": cls.role_director.id})
+        cls.empty_unit = env["crm.team"].create({"name": "T Empty", "parent_id": cls.north.id})
+        cls.region = env["sales.org.region"].create({"name": "T Region", "code": "T-R"})
+        cls.spare_region = env["sales.org.region"].create({"name": "T Spare Region", "code": "T-SR"})
+        cls.north.region_id = cls.region
+        cls.spare_role = env["sales.org.role"].create({"name": "T Spare Role", "code": "T-SPARE"})
+        cls.duty = env["sales.org.role.duty"].create({"role_id": cls.role_rep.id, "name": "Call customers"})
+        cls.customer.is_company = True
+        cls.customer2 = env["res.partner"].create({"name": "T Customer 2", "is_company": True})
+        cls.north_customer = env["res.partner"].create({"name": "T North Customer", "is_company": True,
+                                                        "user_id": cls.rep_north.id})
+        cls.category = env["product.category"].create({"name": "T Gates"})
+        cls.rep_lead2 = env["crm.lead"].create({"name": "T Second lead", "user_id": cls.rep_shanghai.id})
+        cls.b_lead = env["crm.lead"].create({"name": "T B lead", "user_id": cls.outsider.id,
+                                             "company_id": cls.company_b.id})
+        cls.people_by_role = {
+            "rep": cls.rep_shanghai, "clerk": cls.clerk_east, "manager": cls.manager,
+            "regional": cls.regional_east, "director": cls.director, "admin": cls.sales_admin,
+            "outsider": cls.outsider,
+        }
+        role_of = {user: role for role, user in cls.people_by_role.items()}
+
+        def report(person, days_ago, submit=False, **values):
+            document = env["sales.daily.report"].with_user(person).with_company(
+                person.company_id).create({
+                    "date": today - timedelta(days=days_ago),
+                    "line_ids": [Command.create({"partner_id": cls.customer.id, "subject": "Gate prices",
+                                                 "next_step": "Send the catalogue",
+                                                 "lead_id": cls.leads.get(person, env["crm.lead"]).id})],
+                    **values})
+            if submit:
+                document.action_submit()
+            return document
+
+        def summary(person, months_ago, submit=False):
+            document = env["sales.monthly.summary"].with_user(person).with_company(person.company_id).create(
+                {"month": today.replace(day=1) - relativedelta(months=months_ago)})
+            if submit:
+                document.action_submit()
+            return document
+
+        reports = {
+            "rep_draft": report(cls.rep_shanghai, 3),
+            "rep_submitted": report(cls.rep_shanghai, 2, submit=True),
+            "clerk_draft": report(cls.clerk_east, 3),
+            "manager_draft": report(cls.manager, 3),
+            "north_draft": report(cls.rep_north, 3),
+            "outsider_draft": report(cls.outsider, 3),
+        }
+        reports["rep_submitted"].sudo().review_comment = "Add the contact person."
+        summaries = {
+            "manager_draft": summary(cls.manager, 1),
+            "manager_submitted": summary(cls.manager, 2, submit=True),
+            "north_draft": summary(cls.regional_north, 1),
+            "outsider_draft": summary(cls.outsider, 1),
+        }
+        summaries["manager_submitted"].sudo().review_comment = "Add the plan."
+        reviewers = {reports["rep_submitted"]: LEADERS_OF_REP,
+                     summaries["manager_submitted"]: {"regional", "director", "admin"}}
+        cls.report_of = reports
+        cls.summary_of = summaries
+
+        def document_facts(document):
+            return {"author": role_of.get(document.user_id), "state": document.state,
+                    "company": "A" if document.company_id == cls.company_a else "B",
+                    "reviewers": reviewers.get(document, set())}
+
+        def line_facts(key):
+            facts = document_facts(reports[key])
+            facts["classifiers"] = {
+                "rep_draft": LEADERS_OF_REP, "rep_submitted": LEADERS_OF_REP,
+                "north_draft": {"director", "admin"}, "outsider_draft": {"outsider"},
+            }[key]
+            return facts
+
+        cls.shared = {"author": None, "state": None, "company": None}
+        cls.classify_wizard = env["sales.customer.classify"].with_user(cls.manager).create(
+            {"partner_id": cls.customer.id})
+        cls.export_wizard = env["sales.daily.report.export"].with_user(cls.rep_shanghai).create(
+            {"report_ids": [Command.set(reports["rep_draft"].ids)]})
+        cls.customer.sudo()._set_sales_classification("primary", reason="Set up")
+        classification_b = env["sales.customer.classification"].sudo().create({
+            "partner_id": cls.customer.id, "classification": "normal", "company_id": cls.company_b.id})
+        env["sales.daily.digest"].create({"user_id": cls.manager.id, "date": today, "company_id": cls.company_a.id})
+        env["sales.org.headcount"].create({"team_id": cls.shanghai.id, "role_id": cls.role_rep.id})
+        env["sales.org.headcount"].create({"team_id": cls.b_hq.id, "role_id": cls.role_rep.id})
+        env.flush_all()
+        Status = env["sales.daily.report.status"]
+
+        def unit_facts(company):
+            return {"author": None, "state": None, "company": company}
+
+        cls.records = {
+            "sales.daily.report": {key: (doc, document_facts(doc)) for key, doc in reports.items()},
+            "sales.monthly.summary": {key: (doc, document_facts(doc)) for key, doc in summaries.items()},
+            "sales.daily.report.line": {
+                f"line of {key}": (reports[key].line_ids, line_facts(key))
+                for key in ("rep_draft", "rep_submitted", "north_draft", "outsider_draft")},
+            "crm.team": {"Shanghai": (cls.shanghai, unit_facts("A")), "B HQ": (cls.b_hq, unit_facts("B"))},
+            "crm.team.member": {
+                "rep's membership": (env["crm.team.member"].search([("user_id", "=", cls.rep_shanghai.id)]),
+                                     unit_facts("A")),
+                "outsider's membership": (env["crm.team.member"].search([("user_id", "=", cls.outsider.id)]),
+                                          unit_facts("B"))},
+            "sales.org.role": {"rep role": (cls.role_rep, cls.shared)},
+            "sales.org.role.duty": {"duty": (cls.duty, cls.shared)},
+            "sales.org.region": {"region": (cls.region, cls.shared)},
+            "sales.org.headcount": {
+                "Shanghai plan": (cls.shanghai.headcount_ids, unit_facts("A")),
+                "B plan": (cls.b_hq.headcount_ids, unit_facts("B"))},
+            "res.partner": {"customer": (cls.customer, cls.shared)},
+            "res.country.state": {"province": (env["res.country.state"].search([], limit=1), cls.shared)},
+            "crm.lead": {"rep's lead": (cls.leads[cls.rep_shanghai], cls.shared),
+                         "north lead": (cls.leads[cls.rep_north], cls.shared)},
+            "sales.customer.classification": {
+                "A history": (cls.customer.sales_classification_ids - classification_b, unit_facts("A")),
+                "B history": (classification_b, unit_facts("B"))},
+            "sales.daily.digest": {"digest": (env["sales.daily.digest"].search([("user_id", "=", cls.manager.id)]),
+                                              unit_facts("A"))},
+            "sales.daily.report.status": {"rep today": (Status.search([
+                ("user_id", "=", cls.rep_shanghai.id), ("date", "=", today)]), unit_facts("A"))},
+            "sales.customer.classify": {"manager's": (cls.classify_wizard, {"author": "manager"})},
+            "sales.daily.report.export": {"rep's": (cls.export_wizard, {"author": "rep"})},
+            "res.config.settings": {"settings": (env["res.config.settings"].create({}), cls.shared)},
+        }
+        # XML-RPC with API keys: a password check costs 600,000 hashing rounds each time the
+        # caches are cleared, an API key 6,000
+        cls.keys = {}
+        for role, user in cls.people_by_role.items():
+            cls.keys[role] = env["res.users.apikeys"].with_user(user).sudo()._generate(None, "matrix", None)
+        env.cr.execute("UPDATE res_users SET password = NULL WHERE id IN %s",
+                       [tuple(u.id for u in cls.people_by_role.values())])
+
+    def setUp(self):
+        super().setUp()
+        self.rpc = xmlrpc.client.ServerProxy(f"{self.base_url()}/xmlrpc/2/object", allow_none=True)
+
+    # ------------------------------------------------------------------
+    # Helpers
+    # ------------------------------------------------------------------
+
+    def attempt(self, role, model, method, args, kwargs=None, check=None):
+        """Call `method` over XML-RPC as `role` inside a savepoint rolled back afterwards.
+
+        :returns: (accepted, what `check` read before the rollback)
+        """
+        self.env.flush_all()
+        self.refusal = None
+        with self.env.cr.savepoint() as savepoint:
+            try:
+                self.rpc.execute_kw(self.env.cr.dbname, self.people_by_role[role].id, self.keys[role],
+                                    model, method, args, kwargs or {})
+                accepted = True
+            except xmlrpc.client.Fault as fault:
+                self.assertIn(fault.faultCode, REFUSALS, f"not a refusal but a failure: {fault.faultString[-800:]}")
+                self.refusal = fault.faultString  # says why, when the cell expected otherwise
+                accepted = False
+            self.env.invalidate_all()
+            seen = check() if check else None
+            savepoint.rollback()
+        self.env.invalidate_all()
+        if accepted:  # what the call cached may describe what was rolled back
+            self.env.registry.clear_cache()
+            self.env.registry.clear_cache("groups")
+        return accepted, seen
+
+    def fields_of_the_addon(self):
+        """{(model, field)}: every stored field of the add-on's own models, the stored fields it
+        adds to Odoo's models, and the unstored ones written through an inverse."""
+        pairs = set(UNSTORED_WRITABLE)
+        for name, model_class in self.registry.items():
+            model = self.env[name]
+            if model._abstract or not model._auto and not model._table_query:
+                continue
+            own = model_class._original_module == "sales_team_org"
+            for fname, field in model._fields.items():
+                if not field.store or fname in MAGIC:
+                    continue
+                if own or field._module == "sales_team_org":
+                    pairs.add((name, fname))
+        return pairs
+
+    def new_value(self, record, fname):
+        """A value different from the current one, valid where the allow-list permits the write."""
+        field = record._fields[fname]
+        current = record.sudo()[fname]
+        in_b = "company_id" in record and record.sudo().company_id == self.company_b
+        others = {
+            "res.users": self.rep_north, "crm.team": self.north, "res.company": self.company_b,
+            "res.partner": self.customer2, "crm.lead": self.b_lead if in_b else self.rep_lead2,
+            "sales.org.region": self.spare_region, "sales.org.role": self.role_clerk,
+            "sales.daily.report": self.report_of["manager_draft"], "res.country": self.env.ref("base.fr"),
+            "product.category": self.category,
+            "crm.team.member": self.env["crm.team.member"].search([("user_id", "=", self.supervisor.id)]),
+            "mail.message": self.env["mail.message"].search([], limit=1),
+        }
+        special = {
+            ("sales.daily.report", "team_id"): lambda: record.sudo().team_id,  # the author's own unit
+            ("sales.org.role", "parent_id"): lambda: self.role_director,
+        }
+        if (record._name, fname) == ("sales.org.role", "headcount_ids"):  # shared: plans of every company
+            return [[Command.CREATE.value, 0, {"team_id": self.north.id, "planned_count": 2}]]
+        if (record._name, fname) in special:
+            return special[record._name, fname]().id
+        if field.type in ("char", "text"):
+            return f"RPC {fname}"
+        if field.type == "html":
+            return f"<p>RPC {fname}</p>"
+        if field.type in ("integer", "float", "monetary"):
+            return (current or 0) + 1
+        if field.type == "boolean":
+            return not current
+        if field.type == "date":
+            return fields.Date.to_string((current or fields.Date.today()) - timedelta(days=1))
+        if field.type == "datetime":
+            return "2026-01-01 10:00:00"
+        if field.type == "selection":
+            options = [value for value, _label in field._description_selection(self.env)]
+            return next(value for value in options if value != current)
+        if field.type == "many2one":
+            other = others[field.comodel_name]
+            return (other if other != current else self.env[field.comodel_name].search(
+                [("id", "!=", current.id)], limit=1)).id
+        # x2many commands as plain lists: XML-RPC does not marshal odoo.Command
+        if field.type == "one2many":
+            return [[Command.CLEAR.value, 0, 0]]
+        if field.type == "many2many":
+            if current:
+                return [[Command.CLEAR.value, 0, 0]]
+            return [[Command.LINK.value, others[field.comodel_name].id, 0]]
+        raise AssertionError(f"no value for {record._name}.{fname} ({field.type})")
+
+    # ------------------------------------------------------------------
+    # Write
+    # ------------------------------------------------------------------
+
+    def test_every_field_is_classified(self):
+        pairs = self.fields_of_the_addon()
+        self.assertFalse(sorted(pairs - set(ALLOW)), "fields the allow-list does not classify")
+        self.assertFalse(sorted(set(ALLOW) - pairs), "allow-list entries that are no field of the add-on")
+        self.assertFalse(sorted({model for model, _f in pairs} - set(self.records)), "models without records")
+
+    def read_back(self, record, fname):
+        """What the database holds for the field; for the classification a line writes through,
+        its customer's."""
+        record.invalidate_recordset()
+        if (record._name, fname) == ("sales.daily.report.line", "classification"):
+            return record.sudo().partner_id.commercial_partner_id.sales_classification
+        return record.sudo().read([fname])[0][fname]
+
+    def test_field_write_matrix(self):
+        for (model, fname), rule in sorted(ALLOW.items()):
+            for key, (record, facts) in self.records[model].items():
+                value = self.new_value(record, fname)
+                before = self.read_back(record, fname)
+                for role in ROLES:
+                    allowed = rule({**facts, "role": role})
+                    with self.subTest(cell=f"{role} × {model}.{fname} of {key} × write"):
+                        accepted, after = self.attempt(role, model, "write", [record.ids, {fname: value}],
+                                                       check=lambda record=record, fname=fname: self.read_back(record, fname))
+                        self.assertEqual(accepted, allowed, self.refusal or "refused")
+                        if not accepted:
+                            self.assertEqual(after, before, "a refused write changes nothing")
+                        elif record._fields[fname].type not in ("one2many", "many2many") \
+                                and (model, fname) not in SAME_VALUE:
+                            self.assertNotEqual(after, before, "an allowed write is written")
+
+    # ------------------------------------------------------------------
+    # Create, delete
+    # ------------------------------------------------------------------
+
+    def test_create_matrix(self):
+        today = fields.Date.today()
+        this_month = today.replace(day=1)
+        everyone = set(ROLES)
+        leaders = {"manager", "regional", "director", "admin", "outsider"}
+
+        def other_company(role):
+            return (self.company_a if role == "outsider" else self.company_b).id
+
+        decided = {"state": "reviewed", "reviewer_id": self.director.id, "order_amount": 9999999}
+        creates = [
+            ("sales.daily.report", "their own", lambda r: {"diary": "<p>Today</p>"}, everyone),
+            ("sales.daily.report", "for someone else", lambda r: {"user_id": self.rep_north.id}, set()),
+            ("sales.daily.report", "in a unit not theirs", lambda r: {"team_id": self.north.id}, set()),
+            ("sales.daily.report", "for a day to come",
+             lambda r: {"date": fields.Date.to_string(today + timedelta(days=1))}, set()),
+            ("sales.daily.report", "in another company", lambda r: {"company_id": other_company(r)}, set()),
+            ("sales.daily.report", "already reviewed", lambda r: decided, set()),
+            ("sales.daily.report", "with figures", lambda r: {"order_count": 5}, set()),
+            ("sales.monthly.summary", "their own", lambda r: {}, everyone),
+            ("sales.monthly.summary", "for someone else", lambda r: {"user_id": self.manager.id}, {"manager"}),
+            ("sales.monthly.summary", "for a month to come",
+             lambda r: {"month": fields.Date.to_string(this_month + relativedelta(months=1))}, set()),
+            ("sales.monthly.summary", "in another company", lambda r: {"company_id": other_company(r)}, set()),
+            ("sales.monthly.summary", "already reviewed", lambda r: decided, set()),
+            ("sales.daily.report.line", "on their draft",
+             lambda r: {"report_id": self.report_of["rep_draft"].id, "subject": "Call"}, {"rep"}),
+            ("sales.daily.report.line", "on a submitted report",
+             lambda r: {"report_id": self.report_of["rep_submitted"].id, "subject": "Call"}, set()),
+            ("sales.daily.report.line", "naming a lead of someone else",
+             lambda r: {"report_id": self.report_of["rep_draft"].id, "lead_id": self.leads[self.rep_north].id},
+             set()),
+            ("sales.daily.report.line", "as a done activity",
+             lambda r: {"report_id": self.report_of["rep_draft"].id,
+                        "message_id": self.env["mail.message"].search([], limit=1).id}, set()),
+            ("crm.team", "a sub-unit", lambda r: {"name": "RPC unit", "parent_id": self.north.id}, {"admin"}),
+            ("crm.team", "with its place in the tree", lambda r: {"name": "RPC unit", "parent_path": "1/"}, set()),
+            ("crm.team.member", "with a role", lambda r: {
+                "crm_team_id": self.north.id, "user_id": self.spare_user.id, "role_id": self.role_rep.id}, {"admin"}),
+            ("crm.team.member", "with a reporting line", lambda r: {
+                "crm_team_id": self.north.id, "user_id": self.spare_user.id,
+                "parent_member_id": self.env["crm.team.member"].search([], limit=1).id}, set()),
+            ("sales.org.role", "a role", lambda r: {"name": "RPC role", "code": "RPC"}, {"admin"}),
+            ("sales.org.role.duty", "a duty", lambda r: {"role_id": self.role_rep.id, "name": "RPC"}, {"admin"}),
+            ("sales.org.region", "a region", lambda r: {"name": "RPC region", "code": "RPC"}, {"admin"}),
+            ("sales.org.headcount", "a plan", lambda r: {"team_id": self.north.id, "role_id": self.role_rep.id},
+             {"admin"}),
+            ("sales.org.headcount", "in another company", lambda r: {
+                "team_id": self.north.id, "role_id": self.role_rep.id, "company_id": self.company_b.id}, set()),
+            ("sales.customer.classification", "a history line", lambda r: {
+                "partner_id": self.customer.id, "classification": "primary"}, set()),
+            ("sales.daily.digest", "a digest", lambda r: {
+                "user_id": self.manager.id, "date": fields.Date.to_string(today), "company_id": self.company_a.id},
+             set()),
+            ("sales.daily.report.status", "a row", lambda r: {}, set()),
+            ("sales.customer.classify", "an assistant", lambda r: {"partner_id": self.customer.id}, leaders),
+            ("sales.daily.report.export", "an assistant", lambda r: {}, everyone),
+            ("res.config.settings", "settings", lambda r: {"sales_report_reminder_hour": 18}, set()),
+            ("res.partner", "already classified", lambda r: {"name": "RPC", "sales_classification": "primary"},
+             set()),
+            ("res.partner", "in a region", lambda r: {"name": "RPC", "sales_region_id": self.region.id}, set()),
+            ("crm.lead", "in a region", lambda r: {"name": "RPC", "sales_region_id": self.region.id}, set()),
+        ]
+        for model, label, values, allowed in creates:
+            for role in ROLES:
+                with self.subTest(cell=f"{role} × {model} {label} × create"):
+                    accepted, _seen = self.attempt(role, model, "create", [values(role)])
+                    self.assertEqual(accepted, role in allowed, self.refusal or "refused")
+
+    def test_unlink_matrix(self):
+        unlinks = [
+            (self.report_of["rep_draft"], {"rep"}),
+            (self.report_of["rep_submitted"], set()),
+            (self.report_of["north_draft"], set()),
+            (self.report_of["outsider_draft"], {"outsider"}),
+            (self.summary_of["manager_draft"], {"manager"}),
+            (self.summary_of["manager_submitted"], set()),
+            (self.report_of["rep_draft"].line_ids, {"rep"}),
+            (self.report_of["rep_submitted"].line_ids, set()),
+            (self.shanghai, set()),  # members, leads, reports: archived, not deleted
+            (self.empty_unit, {"admin"}),
+            (self.b_hq, set()),
+            (self.records["crm.team.member"]["rep's membership"][0], {"admin"}),
+            (self.role_rep, set()),  # held by people
+            (self.spare_role, {"admin"}),
+            (self.duty, {"admin"}),
+            (self.region, set()),  # has a unit
+            (self.spare_region, {"admin"}),
+            (self.shanghai.headcount_ids, {"admin"}),
+            (self.b_hq.headcount_ids, set()),
+            *((record, set()) for model in ("sales.customer.classification", "sales.daily.digest",
+                                            "sales.daily.report.status", "sales.customer.classify",
+                                            "sales.daily.report.export")
+              for record, _facts in self.records[model].values()),
+        ]
+        for record, allowed in unlinks:
+            for role in ROLES:
+                with self.subTest(cell=f"{role} × {record._name} {record.ids} × unlink"):
+                    accepted, still_there = self.attempt(
+                        role, record._name, "unlink", [record.ids],
+                        check=lambda record=record: bool(record.sudo().exists()))
+                    self.assertEqual(accepted, role in allowed, self.refusal or "refused")
+                    self.assertEqual(still_there, not accepted)
+
+    # ------------------------------------------------------------------
+    # Public methods
+    # ------------------------------------------------------------------
+
+    def public_methods(self):
+        """{(model, method)}: the methods of the add-on's classes callable over RPC."""
+        found = set()
+        for name, model_class in self.registry.items():
+            if model_class._abstract:
+                continue
+            for klass in inspect.getmro(model_class):
+                if not klass.__module__.startswith("odoo.addons.sales_team_org"):
+                    continue
+                for attr, member in vars(klass).items():
+                    if callable(member) and not attr.startswith("_") and not isinstance(member, type):
+                        found.add((name, attr))
+        return found
+
+    def test_public_methods_are_refused_outside_ones_rights(self):
+        rep_report, rep_submitted = self.report_of["rep_draft"], self.report_of["rep_submitted"]
+        manager_draft, manager_submitted = self.summary_of["manager_draft"], self.summary_of["manager_submitted"]
+        company_a_roles = set(ROLES) - {"outsider"}
+        calls = [
+            (rep_report, "action_submit", {"rep"}),
+            (self.report_of["outsider_draft"], "action_submit", {"outsider"}),
+            (rep_submitted, "action_approve", LEADERS_OF_REP),
+            (rep_submitted, "action_return", LEADERS_OF_REP),
+            (self.report_of["north_draft"], "action_refresh_figures", set()),
+            (rep_report, "action_refresh_figures", {"rep"}),
+            (manager_draft, "action_submit", {"manager"}),
+            (manager_draft, "action_refresh_figures", {"manager"}),
+            (manager_submitted, "action_approve", {"regional", "director", "admin"}),
+            (manager_submitted, "action_return", {"regional", "director", "admin"}),
+            (rep_submitted.line_ids, "action_schedule_next_step", LEADERS_OF_REP),
+            (self.report_of["north_draft"].line_ids, "action_schedule_next_step", {"director", "admin"}),
+            (self.shanghai, "action_view_children", company_a_roles),
+            (self.b_hq, "action_view_children", {"outsider"}),
+            (self.role_rep, "action_view_holders", set(ROLES)),  # a shared catalogue everyone reads
+            (self.leads[self.rep_shanghai], "action_route_to_region", {"rep", *LEADERS_OF_REP}),
+            (self.leads[self.rep_north], "action_route_to_region", {"director", "admin"}),
+            (self.customer, "action_set_classification", {*LEADERS_OF_REP, "outsider"}),
+            (self.north_customer, "action_set_classification", {"director", "admin", "outsider"}),
+            (self.classify_wizard, "action_apply", {"manager"}),
+            (self.export_wizard, "action_export", {"rep"}),
+        ]
+        tried = {(record._name, method) for record, method, _allowed in calls}
+        # create/write/unlink are the matrices above; message_subscribe and default_get below
+        covered = tried | {(model, method) for model, method in self.public_methods()
+                           if method in ("create", "write", "unlink", "message_subscribe", "default_get")}
+        self.assertFalse(sorted(self.public_methods() - covered), "public methods the test does not try")
+        for record, method, allowed in calls:
+            for role in ROLES:
+                with self.subTest(cell=f"{role} × {record._name}.{method} on {record.display_name}"):
+                    accepted, _seen = self.attempt(role, record._name, method, [record.ids])
+                    self.assertEqual(accepted, role in allowed, self.refusal or "refused")
+        for role in ROLES:
+            with self.subTest(cell=f"{role} × sales.daily.report.message_subscribe on the rep's draft"):
+                partner = self.people_by_role[role].partner_id
+                # mail refuses by returning False: what counts is who follows afterwards
+                _accepted, follows = self.attempt(
+                    role, "sales.daily.report", "message_subscribe", [rep_report.ids], {"partner_ids": partner.ids},
+                    check=lambda partner=partner: partner in rep_report.sudo().message_partner_ids)
+                self.assertEqual(follows, role in {"rep", *LEADERS_OF_REP})
+            with self.subTest(cell=f"{role} × sales.daily.report.export.default_get of every report"):
+                everything = self.env["sales.daily.report"].search([]).ids
+                values = self.rpc.execute_kw(
+                    self.env.cr.dbname, self.people_by_role[role].id, self.keys[role], "sales.daily.report.export",
+                    "default_get", [["report_ids"]],
+                    {"context": {"active_model": "sales.daily.report", "active_ids": everything}})
+                visible = self.env["sales.daily.report"].with_user(self.people_by_role[role]).search([]).ids
+                self.assertLessEqual(set(values.get("report_ids", [[0, 0, []]])[0][2]), set(visible))
