@@ -24,7 +24,7 @@ def build(env):
         level: env["sales.org.role"].create({"name": f"Bench {level}", "code": f"BENCH-{level}", "access_level": level})
         for level in ("own", "unit", "all")
     }
-    levels = [Team.create({"name": "Bench HQ", "unit_type": "hq"})]
+    levels = [Team.create({"name": "Bench HQ", "unit_type": "hq", "company_id": env.company.id})]
     for depth, count in enumerate(UNITS_PER_LEVEL[1:], start=1):
         parents = levels[-1]
         levels.append(Team.create([

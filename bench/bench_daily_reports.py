@@ -23,8 +23,7 @@ def build(env, users, days):
         INSERT INTO sales_daily_report (name, user_id, date, team_id, company_id, state, call_count, visit_count,
                                         customer_count, new_customer_count, quotation_count, order_count,
                                         order_amount, create_date, write_date, create_uid, write_uid)
-        SELECT 'Bench', m.user_id, d::date, m.crm_team_id, %(company)s,
-               CASE WHEN mod(m.user_id + extract(day FROM d)::int, 5) = 0 THEN 'draft' ELSE 'submitted' END,
+        SELECT 'Bench', m.user_id, d::date, m.crm_team_id, %(company)s, 'draft',
                1, 1, 2, mod(m.user_id, 2), mod(m.user_id, 3), mod(m.user_id, 4), mod(m.user_id, 4) * 1000,
                now(), now(), 1, 1
           FROM crm_team_member m
@@ -44,6 +43,14 @@ def build(env, users, days):
          WHERE r.name = 'Bench'
         """
     )
+    # each report goes to its approver; four in five are then submitted and wait for them
+    env["sales.org.review.mixin"]._refresh_all_approvers()
+    env.cr.execute("""
+        UPDATE sales_daily_report SET state = 'submitted'
+         WHERE name = 'Bench' AND mod(user_id + extract(day FROM date)::int, 5) != 0
+     RETURNING id
+    """)
+    env["sales.daily.report"].browse([report_id for report_id, in env.cr.fetchall()])._schedule_review()
     env.cr.execute("ANALYZE sales_daily_report; ANALYZE sales_daily_report_line")
 
 
@@ -80,6 +87,17 @@ def main(env):
     print(f"  {len(reminded)} people reminded")
     digests = timed(env, "manager digest for a day", lambda: Report._send_digest(env.company, day))
     print(f"  {len(digests)} managers sent a digest")
+
+    # What a change of the tree costs with a month of reports waiting: reporting lines, then the
+    # approver of every undecided document (submitted, or a draft of the last two months)
+    undecided = Report.search_count([("state", "in", ("draft", "returned", "submitted"))])
+    timed(env, f"approvers of {undecided} undecided reports checked, nothing to change",
+          env["sales.org.review.mixin"]._refresh_all_approvers)
+    member = env["crm.team.member"].search([("user_id", "in", users.ids), ("role_id.access_level", "=", "unit")],
+                                            limit=1)
+    other = env["crm.team"].search([("id", "!=", member.crm_team_id.id), ("parent_id", "!=", False)], limit=1)
+    timed(env, "a leader moved to another unit (the whole change, through the ORM)",
+          lambda: member.write({"crm_team_id": other.id}))
 
     export = env["sales.daily.report.export"].create({"date_from": days[0], "date_to": days[-1]})
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
