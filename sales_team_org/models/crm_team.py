@@ -128,7 +128,7 @@ class CrmTeam(models.Model):
                 vals["company_id"] = self.browse(vals["parent_id"]).company_id.id  # a sub-unit is its parent's
         teams = super().create(vals_list)
         self._sales_org_scope_changed()
-        self.env["res.users"]._sales_org_sync_access(teams.user_id)
+        self.env["res.users"]._sales_org_sync_access(self._role_holders(teams.user_id))
         return teams
 
     def write(self, vals):
@@ -150,7 +150,8 @@ class CrmTeam(models.Model):
         if members or managers:
             # archiving a unit ends what its memberships give, restoring it gives it back; a unit
             # manager's access follows the seat
-            self.env["res.users"]._sales_org_sync_access(members.filtered("role_id").user_id | managers | self.user_id)
+            self.env["res.users"]._sales_org_sync_access(
+                members.filtered("role_id").user_id | self._role_holders(managers | self.user_id))
         return res
 
     def unlink(self):
@@ -168,6 +169,12 @@ class CrmTeam(models.Model):
             "domain": [("parent_id", "=", self.id)],
             "context": {"default_parent_id": self.id},
         }
+
+    @api.model
+    def _role_holders(self, users):
+        """Of `users`, those who hold a role: the organisation gives them their access; the
+        others keep what their administrator gave them, as in stock CRM."""
+        return self.env["crm.team.member"].sudo().search([("user_id", "in", users.ids), ("role_id", "!=", False)]).user_id
 
     def _check_parent_loop(self, parent):
         # Checked before writing: the parent_path update would fail with a bare "Recursion Detected".

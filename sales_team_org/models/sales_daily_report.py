@@ -122,15 +122,6 @@ class SalesDailyReport(models.Model):
     # Actions
     # ------------------------------------------------------------------
 
-    def _before_submit(self):
-        self._refresh_figures()
-        self.activity_ids.filtered("automated").sudo().unlink()  # the reminder has done its job
-
-    def action_refresh_figures(self):
-        self._check_user_write(set(self._sales_org_author_fields))
-        self.sudo()._refresh_figures()
-        return True
-
     # ------------------------------------------------------------------
     # Business
     # ------------------------------------------------------------------

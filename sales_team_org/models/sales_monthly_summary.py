@@ -73,15 +73,6 @@ class SalesMonthlySummary(models.Model):
         summaries._refresh_figures()
         return summaries
 
-    def action_refresh_figures(self):
-        self._check_user_write(set(self._sales_org_author_fields))
-        self.sudo()._refresh_figures()
-        return True
-
-    def _before_submit(self):
-        self._refresh_figures()
-        self.activity_ids.filtered("automated").sudo().unlink()
-
     def _refresh_figures(self):
         """The figures of every summary at once, in its company: a few queries whatever their number."""
         if not self:

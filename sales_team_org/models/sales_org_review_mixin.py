@@ -120,6 +120,12 @@ class SalesOrgReviewMixin(models.AbstractModel):
         documents._schedule_review()
         return True
 
+    def action_refresh_figures(self):
+        """The author fills the figures again from what was done in Odoo, while it is theirs."""
+        self._check_user_write(set(self._sales_org_author_fields))
+        self.sudo()._refresh_figures()
+        return True
+
     def action_approve(self):
         self._check_reviewer()
         self._decide("reviewed")
@@ -142,7 +148,16 @@ class SalesOrgReviewMixin(models.AbstractModel):
     # ------------------------------------------------------------------
 
     def _before_submit(self):
-        """Hook: what a document does just before it is handed up."""
+        """Just before it is handed up: its figures as they are now; the author's reminder has
+        done its job."""
+        self._refresh_figures()
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        self.activity_ids.filtered(lambda activity: activity.automated and activity.activity_type_id == todo) \
+            .sudo().unlink()
+
+    def _refresh_figures(self):
+        """Hook: fill the document's figures from what was done in Odoo (replacing, never adding)."""
+        raise NotImplementedError
 
     def _decide(self, state):
         documents = self.sudo()

@@ -208,6 +208,13 @@ class TestSalesOrgIntegrity(SalesOrgCommon):
         self.east_business.user_id = self.regional_north
         self.assertFalse(self.manager.has_group("sales_team_org.group_sale_unit_leader"), "the seat is gone")
 
+    def test_a_team_leader_without_a_role_keeps_their_access(self):
+        leader = new_test_user(self.env, login="t_stock_leader", groups="sales_team.group_sale_salesman_all_leads")
+        team = self.env["crm.team"].create({"name": "T Stock Team", "user_id": leader.id})
+        team.user_id = self.rep_north
+        team.action_archive()
+        self.assertTrue(leader.has_group("sales_team.group_sale_salesman_all_leads"), "stock CRM's groups untouched")
+
     def test_figures_come_from_what_the_author_did(self):
         # a colleague posts a "call" in the rep's name: it is not the rep's work
         call = self.env.ref("mail.mail_activity_data_call")
@@ -296,7 +303,8 @@ class TestSalesOrgIntegrity(SalesOrgCommon):
         wizard._write_xlsx(fileobj)
         fileobj.seek(0)
         cells = {cell for row in openpyxl.load_workbook(fileobj).active.iter_rows(values_only=True) for cell in row}
-        self.assertNotIn("Gate prices", cells)
+        self.assertIn(self.rep_north.name, cells, "the report is exported")
+        self.assertNotIn("Gate prices", cells, "not its hidden call")
 
     # ------------------------------------------------------------------
     # Companies
