@@ -63,8 +63,17 @@ pip_install() {
     return "${status:-1}"
 }
 
+# What Odoo needs to print PDFs: Debian's wkhtmltopdf and a CJK font for the Chinese prints, and
+# poppler-utils (pdftotext, pdftoppm) to read them back. Without them Odoo offers the prints as HTML
+# only and the PDF test skips itself.
+ensure_pdf_tools() {
+    apt_install wkhtmltopdf fonts-noto-cjk poppler-utils \
+        || log "wkhtmltopdf, fonts-noto-cjk and poppler-utils could not all be installed: no PDF prints"
+}
+
 ensure_venv() {
     local stamp="$VENV/.sales_team_org-$(sha1sum "$ODOO_SRC/requirements.txt" "$ROOT/requirements-dev.txt" | sha1sum | cut -c1-12)"
+    ensure_pdf_tools
     [ -f "$stamp" ] && return 0
     apt_install libpq-dev
     [ -x "$PY" ] || "$PYTHON" -m venv "$VENV"
