@@ -26,12 +26,20 @@ class CrmLead(models.Model):
         return res
 
     def action_route_to_region(self):
-        """Send the selected leads that have no salesperson to the unit of their region."""
+        """Send the selected leads that have no salesperson to the unit of their region (or, for a
+        province of no region, to the company's default unit)."""
         self._route_to_region()
         return True
 
     def _route_to_region(self):
-        # A lead nobody owns goes to the unit of its region.
-        for region, leads in self.filtered(lambda lead: not lead.user_id).grouped("sales_region_id").items():
+        # A lead nobody owns goes to the unit of its region; one whose province belongs to no
+        # region, to its company's default unit.
+        unowned = self.filtered(lambda lead: not lead.user_id)
+        for region, leads in unowned.grouped("sales_region_id").items():
             if region.routing_team_id:
                 leads.write({"team_id": region.routing_team_id.id})
+        outside = unowned.filtered(lambda lead: lead.state_id and not lead.sales_region_id)
+        for company, leads in outside.grouped(lambda lead: lead.company_id or self.env.company).items():
+            team = company.sales_org_default_team_id
+            if team.active and (not team.company_id or team.company_id == company):
+                leads.write({"team_id": team.id})

@@ -13,6 +13,10 @@ class ResConfigSettings(models.TransientModel):
         string="Manager Digest Hour", config_parameter="sales_team_org.digest_hour", default=19,
         help="From this hour (company time), each manager gets the day's digest of their units.",
     )
+    sales_org_default_team_id = fields.Many2one(
+        related="company_id.sales_org_default_team_id", readonly=False,
+        domain="[('company_id', 'in', [company_id, False])]",
+    )
 
     @api.constrains("sales_report_reminder_hour", "sales_report_digest_hour")
     def _check_sales_report_hours(self):

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
 
 from .res_partner import CLASSIFICATIONS
 from .sales_org_guard import check_system_fields
@@ -67,6 +67,23 @@ class SalesDailyReportLine(models.Model):
             partner = line.partner_id.commercial_partner_id
             if partner.sales_classification != line.classification:
                 partner._set_sales_classification(line.classification, reason=line.result or line.subject)
+
+    @api.constrains("duration")
+    def _check_duration(self):
+        for line in self:
+            if not 0 <= line.duration <= 24:
+                raise ValidationError(self.env._(
+                    "A call or visit lasts between 0 and 24 hours, not %(duration)s.", duration=line.duration,
+                ))
+
+    @api.constrains("next_step_date", "report_id")
+    def _check_next_step_date(self):
+        for line in self:
+            if line.next_step_date and line.next_step_date < line.report_id.date:
+                raise ValidationError(self.env._(
+                    "The next step of a call comes after it: %(next_date)s is before the report's day, %(date)s.",
+                    next_date=line.next_step_date, date=line.report_id.date,
+                ))
 
     @api.model_create_multi
     def create(self, vals_list):

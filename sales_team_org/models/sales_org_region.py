@@ -56,14 +56,6 @@ class SalesOrgRegion(models.Model):
             self._set_provinces(vals.pop("state_ids"))
         return super().write(vals)
 
-    def _set_provinces(self, commands):
-        """Provinces are Odoo's, writable by contact managers: the sales administrator, who may
-        write regions, links them to a region and unlinks them, and changes nothing else."""
-        self.check_access("write")
-        if any(command[0] not in (Command.LINK, Command.UNLINK, Command.SET, Command.CLEAR) for command in commands):
-            raise UserError(self.env._("A region takes existing provinces; it does not create or change them."))
-        return super(SalesOrgRegion, self.sudo()).write({"state_ids": commands})
-
     @api.ondelete(at_uninstall=False)
     def _unlink_except_in_use(self):
         # every company's units and every province count, seen or not
@@ -73,3 +65,50 @@ class SalesOrgRegion(models.Model):
                 "%(regions)s still has provinces or units: archive it instead, or take them out first.",
                 regions=", ".join(used.mapped("name")),
             ))
+
+    def action_view_provinces_without_region(self):
+        """The provinces of the regions' countries that belong to no region: their leads go to
+        the company's default unit."""
+        countries = self.search([]).country_id or self.env.ref("base.cn", raise_if_not_found=False)
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Provinces without a Region"),
+            "res_model": "res.country.state",
+            "view_mode": "list",
+            "views": [(self.env.ref("sales_team_org.res_country_state_view_list_without_region").id, "list")],
+            "domain": [("sales_region_id", "=", False), ("country_id", "in", countries.ids)],
+            "context": {"create": False},
+        }
+
+    def _set_provinces(self, commands):
+        """Provinces are Odoo's, writable by contact managers: the sales administrator, who may
+        write regions, links them to a region and unlinks them, and changes nothing else."""
+        self.check_access("write")
+        if any(command[0] not in (Command.LINK, Command.UNLINK, Command.SET, Command.CLEAR) for command in commands):
+            raise UserError(self.env._("A region takes existing provinces; it does not create or change them."))
+        self._check_provinces_free(commands)
+        return super(SalesOrgRegion, self.sudo()).write({"state_ids": commands})
+
+    def _check_provinces_free(self, commands):
+        """A province joins a region only from no region, and leaves only the region it is in:
+        never moved from one region to another behind that region's back."""
+        States = self.env["res.country.state"].sudo()
+        joining = States.browse([
+            state_id for command in commands if command[0] in (Command.LINK, Command.SET)
+            for state_id in ([command[1]] if command[0] == Command.LINK else command[2])
+        ])
+        leaving = States.browse([command[1] for command in commands if command[0] == Command.UNLINK])
+        for state in joining:  # an archived region keeps its provinces too
+            if state.sales_region_id and state.sales_region_id not in self:
+                raise UserError(self.env._(
+                    "%(province)s belongs to the region %(region)s: take it out of %(region)s before "
+                    "adding it to another region.",
+                    province=state.name, region=state.sales_region_id.name,
+                ))
+        for state in leaving:
+            if state.sales_region_id and state.sales_region_id not in self:
+                raise UserError(self.env._(
+                    "%(province)s belongs to the region %(region)s, not to %(regions)s.",
+                    province=state.name, region=state.sales_region_id.name,
+                    regions=", ".join(self.mapped("name")),
+                ))

@@ -1,7 +1,7 @@
 from datetime import date
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 CHUNK = 1000  # reports read at a time: memory stays bounded whatever the selection
@@ -20,6 +20,15 @@ class SalesDailyReportExport(models.TransientModel):
     team_id = fields.Many2one("crm.team", string="Unit", help="This unit and all units below it.")
     sheet_by = fields.Selection([("user", "One sheet per person"), ("team", "One sheet per unit")],
                                 default="user", required=True)
+
+    @api.constrains("date_from", "date_to")
+    def _check_dates(self):
+        for export in self:
+            if export.date_from and export.date_to and export.date_from > export.date_to:
+                raise ValidationError(self.env._(
+                    "An export starts on or before its last day: %(date_from)s is after %(date_to)s.",
+                    date_from=export.date_from, date_to=export.date_to,
+                ))
 
     @api.model
     def default_get(self, fields_list):
@@ -51,6 +60,9 @@ class SalesDailyReportExport(models.TransientModel):
     def _write_xlsx(self, fileobj):
         """Write the workbook to `fileobj`, streaming: xlsxwriter's constant_memory mode keeps one
         row in memory per sheet, and reports are read CHUNK at a time in sheet order."""
+        ids = self._report_domain_ids()
+        if not ids:  # the download link opened again after the reports changed, or by hand
+            raise UserError(self.env._("No daily report matches this selection."))
         import xlsxwriter  # noqa: PLC0415 - only this export needs it
 
         workbook = xlsxwriter.Workbook(fileobj, {"constant_memory": True, "in_memory": False})
@@ -78,7 +90,6 @@ class SalesDailyReportExport(models.TransientModel):
                 sheet.write(row + 2 + col, 0, label, total)
                 sheet.write(row + 2 + col, 1, value, total)
 
-        ids = self._report_domain_ids()
         for start in range(0, len(ids), CHUNK):
             chunk = ids[start:start + CHUNK]
             reports = {r[0]: r for r in self.env.execute_query(SQL(
