@@ -77,6 +77,11 @@ class CrmTeam(models.Model):
         for team in self:
             team.child_count = counts.get(team, 0)
 
+    @api.constrains("name")
+    def _check_name(self):
+        if any(not (team.name or "").strip() for team in self):
+            raise ValidationError(self.env._("A sales unit needs a name."))
+
     @api.constrains("parent_id", "company_id")
     def _check_unit_company(self):
         for team in self:
@@ -192,9 +197,10 @@ class CrmTeam(models.Model):
         Record rules read the scope precomputed on res.users; drop both the rule
         cache (ormcache of ir.rule._compute_domain, cleared in every worker) and
         the scope cached in this transaction. Reporting lines follow the tree, and so do
-        the approvers of the documents not yet decided.
+        the approvers of the documents not yet decided; the memberships' history records the move.
         """
         self.env.registry.clear_cache()
         self.env["res.users"].invalidate_model(["sales_org_team_ids", "sales_org_user_ids"])
         self.env["crm.team.member"]._update_reporting_lines()
+        self.env["sales.org.assignment"]._sync()
         self.env["sales.org.review.mixin"]._refresh_all_approvers()

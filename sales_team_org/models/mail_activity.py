@@ -13,6 +13,13 @@ class MailActivity(models.Model):
         self._check_review_activity()
         return super().unlink()
 
+    def _action_done(self, feedback=False, attachment_ids=None):
+        # a call or a meeting done: the figures count it (calls and visits), flagged by the server
+        messages, next_activities = super()._action_done(feedback=feedback, attachment_ids=attachment_ids)
+        messages.filtered(lambda message: message.mail_activity_type_id.category in ("phonecall", "meeting")) \
+            .sudo().sales_activity_done = True
+        return messages, next_activities
+
     def _check_review_activity(self):
         """A review waiting for its approver is the workflow's (moved with the tree, closed by
         the decision): only the approver marks it done; its author cannot take it away."""

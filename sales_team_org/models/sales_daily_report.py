@@ -4,9 +4,11 @@ from datetime import datetime, time, timedelta
 import pytz
 from markupsafe import Markup, escape
 
-from odoo import Command, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL, format_amount
+
+from ..report.sales_org_figure import FIGURES
 
 DEFAULT_REMINDER_HOUR = 17
 DEFAULT_DIGEST_HOUR = 19
@@ -21,7 +23,7 @@ class SalesDailyReport(models.Model):
     """
 
     _name = "sales.daily.report"
-    _inherit = ["mail.thread", "mail.activity.mixin", "sales.org.review.mixin"]
+    _inherit = ["sales.org.review.mixin"]
     _description = "Daily Sales Report"
     _order = "date desc, user_id"
     _check_company_auto = True
@@ -46,12 +48,10 @@ class SalesDailyReport(models.Model):
     line_ids = fields.One2many("sales.daily.report.line", "report_id", string="Calls and Visits", copy=False)
     # Review
     reminded = fields.Boolean(readonly=True, copy=False, help="The author was reminded to submit it.")
-    # Key figures: from the lines, and from what the person did in Odoo that day
-    call_count = fields.Integer(string="Calls", compute="_compute_line_figures", store=True)
-    visit_count = fields.Integer(string="Visits", compute="_compute_line_figures", store=True)
-    customer_count = fields.Integer(
-        string="Customers Reached", compute="_compute_line_figures", store=True
-    )
+    # Key figures of the person's day (sales.org.figure), kept with the report when it is saved
+    call_count = fields.Integer(string="Calls", readonly=True)
+    visit_count = fields.Integer(string="Visits", readonly=True)
+    customer_count = fields.Integer(string="Customers Reached", readonly=True)
     new_customer_count = fields.Integer(string="New Customers", readonly=True)
     quotation_count = fields.Integer(string="Quotations Sent", readonly=True)
     order_count = fields.Integer(string="Orders Confirmed", readonly=True)
@@ -71,17 +71,6 @@ class SalesDailyReport(models.Model):
         for report in self:
             report.team_id = report.user_id.sale_team_id
 
-    @api.depends("line_ids.channel", "line_ids.partner_id", "line_ids.lead_id")
-    def _compute_line_figures(self):
-        for report in self:
-            lines = report.line_ids
-            report.call_count = len(lines.filtered(lambda line: line.channel != "visit"))
-            report.visit_count = len(lines.filtered(lambda line: line.channel == "visit"))
-            report.customer_count = len({
-                (line.partner_id.commercial_partner_id.id, line.lead_id.id if not line.partner_id else 0)
-                for line in lines
-            })
-
     @api.constrains("team_id", "user_id")
     def _check_team_id(self):
         units = defaultdict(set)
@@ -94,29 +83,32 @@ class SalesDailyReport(models.Model):
                     unit=report.team_id.name, person=report.user_id.name,
                 ))
 
+    @api.constrains("date", "company_id")
+    def _check_date_has_come(self):
+        # on every path, a write with sudo included: the company's day, as everywhere
+        for report in self:
+            today = report.company_id._sales_org_today()
+            if report.date > today:
+                raise ValidationError(self.env._(
+                    "A daily report tells a day that has come: not a day after %(today)s.", today=today,
+                ))
+
     # ------------------------------------------------------------------
     # ORM
     # ------------------------------------------------------------------
 
     @api.model_create_multi
     def create(self, vals_list):
-        if not self.env.su:
-            today = self.with_context(tz=self.env.user.tz)._today()  # the author's day, not the caller's context
-            if any(fields.Date.to_date(vals["date"]) > today for vals in vals_list if vals.get("date")):
-                raise ValidationError(self.env._("A daily report tells a day that has come: not a day after %(today)s.",
-                                                 today=today))
         reports = super().create(vals_list)
-        if not self.env.context.get("sales_daily_report_bulk"):
+        if not self.env.context.get("sales_org_bulk"):  # the reminder's drafts: nothing done yet
             reports._refresh_figures()
         return reports
 
-    def message_subscribe(self, partner_ids=None, subtype_ids=None):
-        # The reminder cron subscribes authors when it creates their reports: skip the
-        # one-by-one subscription mail.activity does for each of them.
-        if self.env.context.get("sales_daily_report_bulk") and not subtype_ids \
-                and set(partner_ids or []) <= set(self.user_id.partner_id.ids):
-            return True
-        return super().message_subscribe(partner_ids=partner_ids, subtype_ids=subtype_ids)
+    def write(self, vals):
+        res = super().write(vals)
+        if "line_ids" in vals:
+            self._fill_figures()
+        return res
 
     # ------------------------------------------------------------------
     # Actions
@@ -128,31 +120,23 @@ class SalesDailyReport(models.Model):
 
     @api.model
     def _today(self):
-        return fields.Date.context_today(self)
-
-    def _day_bounds(self):
-        """The report's day in UTC, in its author's time zone."""
-        tz = pytz.timezone(self.user_id.tz or self.env.user.tz or "UTC")
-        start = tz.localize(datetime.combine(self.date, time.min)).astimezone(pytz.utc).replace(tzinfo=None)
-        return start, start + timedelta(days=1)
+        return self.env.company._sales_org_today()
 
     def _refresh_figures(self):
-        """Fill the day's figures from what the person did in Odoo, replacing (never adding to)
-        what a previous refresh found; done activities become call lines once."""
+        """Calls and meetings done that day become lines, once; then the day's figures."""
         if not self:
             return
-        self.env.flush_all()  # the SQL below reads messages, lines and orders of this transaction too
+        self.env.flush_all()  # the SQL below reads messages and lines of this transaction too
         Line = self.env["sales.daily.report.line"]
         for report in self:
-            start, end = report._day_bounds()
+            start, end = report.company_id._sales_org_day_bounds(report.date)
             user = report.user_id
-            cr = self.env.cr
             rows = self.env.execute_query(SQL(
                 """
                 SELECT msg.id, msg.model, msg.res_id, msg.subject, atype.category, atype.name->>'en_US'
                   FROM mail_message msg
                   JOIN mail_activity_type atype ON atype.id = msg.mail_activity_type_id
-                 WHERE msg.author_id = %(partner)s AND msg.create_uid = %(uid)s
+                 WHERE msg.sales_activity_done AND msg.author_id = %(partner)s AND msg.create_uid = %(uid)s
                    AND msg.date >= %(start)s AND msg.date < %(end)s
                    AND msg.model IN ('crm.lead', 'res.partner')
                    AND NOT EXISTS (SELECT 1 FROM sales_daily_report_line l WHERE l.message_id = msg.id)
@@ -173,34 +157,26 @@ class SalesDailyReport(models.Model):
                     "message_id": message_id,
                     "lead_id": lead.id if lead in readable else False,
                     "partner_id": lead.partner_id.id if lead else (res_id if model == "res.partner" else False),
-                    "channel": "phone" if category == "phonecall" else ("visit" if category == "meeting" else "other"),
+                    "channel": "visit" if category == "meeting" else "phone",
                     "subject": subject or type_name,
                 })
             Line.sudo().create(new_lines)
-            cr.execute(SQL(
-                """
-                SELECT (SELECT count(*) FROM crm_lead
-                         WHERE create_uid = %(uid)s AND create_date >= %(start)s AND create_date < %(end)s
-                           AND COALESCE(company_id, %(company)s) = %(company)s),
-                       (SELECT count(DISTINCT msg.res_id) FROM mail_message msg
-                          JOIN sale_order so ON so.id = msg.res_id
-                         WHERE msg.model = 'sale.order' AND msg.author_id = %(partner)s AND msg.create_uid = %(uid)s
-                           AND so.company_id = %(company)s
-                           AND msg.date >= %(start)s AND msg.date < %(end)s
-                           AND (msg.subtype_id = %(sent)s OR (msg.message_type = 'comment' AND so.state IN ('sent', 'sale')))),
-                       count(so.id), COALESCE(sum(so.amount_total), 0)
-                  FROM sale_order so
-                 WHERE so.user_id = %(uid)s AND so.state = 'sale' AND so.company_id = %(company)s
-                   AND so.date_order >= %(start)s AND so.date_order < %(end)s
-                """,
-                uid=user.id, partner=user.partner_id.id, start=start, end=end, company=report.company_id.id,
-                sent=self.env.ref("sale.mt_order_sent").id,
-            ))
-            leads_created, quotations, orders, amount = cr.fetchone()
-            report.sudo().write({
-                "new_customer_count": leads_created, "quotation_count": quotations,
-                "order_count": orders, "order_amount": amount,
-            })
+        self._fill_figures()
+
+    def _fill_figures(self):
+        """Each report takes its author's figures of its day in its company (sales.org.figure),
+        replacing what it had: one query for any number of reports."""
+        if not self:
+            return
+        self.env.flush_all()
+        figures = self.env["sales.org.figure"].sudo()._sum([
+            ("user_id", "in", self.user_id.ids), ("date", "in", list(set(self.mapped("date")))),
+            ("company_id", "in", self.company_id.ids),
+        ], ["user_id", "date:day", "company_id"])
+        empty = dict.fromkeys(FIGURES, 0)
+        self.env["sales.org.figure"]._store(self, {
+            report: figures.get((report.user_id.id, report.date, report.company_id.id), empty) for report in self
+        })
 
     # ------------------------------------------------------------------
     # Reminder
@@ -226,29 +202,21 @@ class SalesDailyReport(models.Model):
          LEFT JOIN sales_daily_report r ON r.user_id = m.user_id AND r.date = %(day)s
              WHERE %(writes)s
                AND (r.id IS NULL OR (r.state IN ('draft', 'returned') AND NOT COALESCE(r.reminded, FALSE)))
-               AND m.user_id NOT IN %(on_leave)s
+               AND %(working)s
              ORDER BY m.user_id, m.id
             """,
-            company=company.id, day=day, on_leave=self._users_on_leave(company, day) or (0,),
+            company=company.id, day=day,
+            working=company._sql_sales_org_working_day(
+                SQL("m.user_id"), SQL("%s::date", day), SQL("%s", company._sales_org_tz().zone), SQL("%s", company.id)),
             writes=self.env["crm.team.member"]._sql_writes_daily_report(role="role"),
         ))
         if not rows:
             return self.browse()
-        context = dict(tracking_disable=True, mail_create_nolog=True, mail_create_nosubscribe=True,
-                       mail_activity_quick_update=True, sales_daily_report_bulk=True)
-        Report = self.sudo().with_context(**context)
         missing = [user_id for user_id, report_id in rows if not report_id]
-        reports = Report.browse([report_id for _user_id, report_id in rows if report_id])
-        subtypes = self.env["mail.message.subtype"]._default_subtypes(self._name)[0]
-        partner_of = dict(self.env["res.users"].browse(missing).mapped(lambda u: (u.id, u.partner_id.id)))
-        reports |= Report.create([{
-            "user_id": uid, "date": day, "company_id": company.id,
-            # the author follows their report from the start, as when they create it themselves
-            "message_follower_ids": [Command.create({
-                "res_model": self._name, "partner_id": partner_of[uid], "subtype_ids": [Command.set(subtypes)],
-            })],
-        } for uid in missing])
+        reports = self._bulk_create([{"user_id": uid, "date": day, "company_id": company.id} for uid in missing])
+        reports |= reports.browse([report_id for _user_id, report_id in rows if report_id])
         reports.write({"reminded": True})
+        reports._fill_figures()  # what they did in Odoo that day, on the board already
         reports._schedule_reminders(lambda env: env._("Submit your daily report"), day)
         by_email = reports.filtered(lambda report: report.user_id.notification_type == "email")
         self._send_mails([
@@ -290,18 +258,16 @@ class SalesDailyReport(models.Model):
         if not leaders:
             return self.env["sales.daily.digest"]
         scope = {leader: set(leader.sales_org_user_ids.ids) - {leader.id} for leader in leaders}
+        units = {leader: leader.sales_org_team_ids.ids for leader in leaders}
         people = set().union(*scope.values())
-        reports = {
-            user_id: (state, calls, customers, orders, amount)
-            for user_id, state, calls, customers, orders, amount in self.env.execute_query(SQL(
-                """
-                SELECT user_id, state, COALESCE(call_count, 0) + COALESCE(visit_count, 0), COALESCE(customer_count, 0),
-                       COALESCE(order_count, 0), COALESCE(order_amount, 0)
-                  FROM sales_daily_report WHERE date = %(day)s AND user_id IN %(people)s
-                """,
-                day=day, people=tuple(people) or (0,),
-            ))
-        }
+        states = dict(self.env.execute_query(SQL(
+            "SELECT user_id, state FROM sales_daily_report WHERE date = %(day)s AND user_id IN %(people)s",
+            day=day, people=tuple(people) or (0,),
+        )))
+        # the day's figures of the leader's units, as in the monthly summary
+        figures = self.env["sales.org.figure"].sudo()._sum([
+            ("team_id", "in", list(set().union(*units.values()))), ("date", "=", day), ("company_id", "=", company.id),
+        ], ["team_id"])
         in_roles = {uid for uid, in self.env.execute_query(SQL(
             """
             SELECT DISTINCT m.user_id
@@ -318,9 +284,10 @@ class SalesDailyReport(models.Model):
             team = sorted((uid for uid in scope[leader] if uid in in_roles), key=lambda uid: names[uid])
             if not team:
                 continue
-            submitted = [uid for uid in team if reports.get(uid, ("",))[0] in ("submitted", "reviewed")]
+            submitted = [uid for uid in team if states.get(uid) in ("submitted", "reviewed")]
             missing = [uid for uid in team if uid not in submitted]
-            totals = [sum(reports[uid][i] for uid in submitted) for i in range(1, 5)]
+            totals = {figure: sum(figures.get((unit,), {}).get(figure, 0) for unit in units[leader])
+                      for figure in FIGURES}
             env = self.with_context(lang=leader.lang).env
             body = Markup("<p>%s</p><ul><li>%s</li><li>%s</li><li>%s</li></ul>") % (
                 env._("Daily reports of %(date)s in your units: %(done)s of %(all)s submitted.",
@@ -328,8 +295,9 @@ class SalesDailyReport(models.Model):
                 env._("Submitted: %(names)s", names=", ".join(names[uid] for uid in submitted) or "-"),
                 env._("Not submitted: %(names)s", names=", ".join(names[uid] for uid in missing) or "-"),
                 env._("Calls and visits: %(calls)s, customers reached: %(customers)s, orders: %(orders)s "
-                      "for %(amount)s", calls=totals[0], customers=totals[1], orders=totals[2],
-                      amount=format_amount(env, totals[3], company.currency_id)),
+                      "for %(amount)s", calls=totals["call_count"] + totals["visit_count"],
+                      customers=totals["customer_count"], orders=totals["order_count"],
+                      amount=format_amount(env, totals["order_amount"], company.currency_id)),
             )
             mails.append((leader.partner_id, env._("Daily digest of %(date)s", date=day), body))
         self._send_mails(mails)
@@ -354,7 +322,7 @@ class SalesDailyReport(models.Model):
         now = fields.Datetime.now()
         for company in self.env["res.company"].sudo().search([]):
             calendar = company.resource_calendar_id
-            tz = pytz.timezone(calendar.tz or company.partner_id.tz or "UTC")
+            tz = company._sales_org_tz()
             local_now = pytz.utc.localize(now).astimezone(tz)
             if local_now.hour < hour:
                 continue
@@ -368,20 +336,6 @@ class SalesDailyReport(models.Model):
         start = tz.localize(datetime.combine(day, time.min))
         intervals = calendar._work_intervals_batch(start, start + timedelta(days=1))[False]
         return bool(list(intervals))
-
-    @api.model
-    def _users_on_leave(self, company, day):
-        """Users with a personal leave covering `day` (resources linked to users)."""
-        return tuple(uid for uid, in self.env.execute_query(SQL(
-            """
-            SELECT DISTINCT res.user_id
-              FROM resource_calendar_leaves leave
-              JOIN resource_resource res ON res.id = leave.resource_id
-             WHERE res.user_id IS NOT NULL AND leave.company_id = %(company)s
-               AND leave.date_from < %(end)s AND leave.date_to > %(start)s
-            """,
-            company=company.id, start=datetime.combine(day, time.min), end=datetime.combine(day, time.max),
-        )))
 
     @api.model
     def _send_mails(self, mails):

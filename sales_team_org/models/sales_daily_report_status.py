@@ -5,8 +5,8 @@ from .sales_org_review_mixin import REVIEW_STATES
 
 
 class SalesDailyReportStatus(models.Model):
-    """Who has (not) submitted: every person of the organisation, every day of the last
-    two months, and the state of their daily report, missing included."""
+    """Who has (not) submitted: every person of the organisation, each of their working days
+    of the last two months in their unit, and the state of their daily report, missing included."""
 
     _name = "sales.daily.report.status"
     _description = "Daily Report Status"
@@ -14,9 +14,9 @@ class SalesDailyReportStatus(models.Model):
     _order = "date desc, team_id, user_id"
     _rec_name = "user_id"
     _depends = {
-        "crm.team": ["active", "company_id"],
-        "crm.team.member": ["active", "crm_team_id", "parent_member_id", "role_id", "user_id"],
-        "res.users": ["company_id"],
+        "crm.team": ["active"],
+        "crm.team.member": ["active", "crm_team_id", "parent_member_id"],
+        "sales.org.assignment": ["user_id", "team_id", "role_id", "company_id", "date_from", "date_to"],
         "sales.org.role": ["daily_report_at_top"],
         "sales.daily.report": ["call_count", "date", "order_amount", "state", "user_id", "visit_count"],
     }
@@ -34,19 +34,47 @@ class SalesDailyReportStatus(models.Model):
 
     @property
     def _table_query(self):
+        # One row per assignment (a person in a unit) and working day since it began, of the
+        # last two months in its company's days. The id is the assignment's and the day's,
+        # unique over any 64 days: filters on date, person and unit reach the tables.
+        # Each company's days are generated once and joined to the periods covering them, so a
+        # filter on the date selects that day before any period is read (not the 63 days of
+        # every period, then filtered); the person's calendar is joined once for all rows
+        # (their first resource's with a calendar, else their company's), not looked up per row.
         return SQL("""
-            SELECT row_number() OVER (ORDER BY day.day, m.id) AS id,
-                   day.day::date AS date, m.user_id, m.crm_team_id AS team_id, m.role_id,
-                   COALESCE(t.company_id, u.company_id) AS company_id,
+            WITH ctz AS MATERIALIZED (
+                SELECT ctz.id, ctz.tz, ctz.today, c.resource_calendar_id AS calendar_id
+                  FROM (%(tz)s) ctz
+                  JOIN res_company c ON c.id = ctz.id
+            )
+            SELECT a.id * 64 + mod(day.day - DATE '2000-01-01', 64) AS id,
+                   day.day AS date, a.user_id, a.team_id, a.role_id, a.company_id,
                    r.id AS report_id, COALESCE(r.state, 'missing') AS state,
                    COALESCE(r.state IN ('submitted', 'reviewed'), FALSE) AS is_submitted,
                    COALESCE(r.call_count + r.visit_count, 0) AS call_count,
                    COALESCE(r.order_amount, 0) AS order_amount
-              FROM crm_team_member m
-              JOIN crm_team t ON t.id = m.crm_team_id
-              JOIN sales_org_role role ON role.id = m.role_id
-              JOIN res_users u ON u.id = m.user_id
-        CROSS JOIN generate_series(CURRENT_DATE - 62, CURRENT_DATE, INTERVAL '1 day') AS day(day)
-         LEFT JOIN sales_daily_report r ON r.user_id = m.user_id AND r.date = day.day::date
-             WHERE %s
-        """, self.env["crm.team.member"]._sql_writes_daily_report(role="role"))
+              FROM ctz
+        CROSS JOIN LATERAL (
+                SELECT d::date AS day
+                  FROM generate_series(ctz.today - 62, ctz.today, INTERVAL '1 day') AS d
+              ) day
+              JOIN sales_org_assignment a ON a.company_id = ctz.id AND a.date_from <= day.day
+                                         AND (a.date_to IS NULL OR a.date_to >= day.day)
+              JOIN res_users u ON u.id = a.user_id AND u.active
+              JOIN sales_org_role role ON role.id = a.role_id
+         LEFT JOIN crm_team_member m ON m.id = a.member_id
+         LEFT JOIN crm_team t ON t.id = m.crm_team_id
+         LEFT JOIN (SELECT DISTINCT ON (rr.user_id) rr.user_id, rr.calendar_id
+                      FROM resource_resource rr
+                     WHERE rr.user_id IS NOT NULL AND rr.calendar_id IS NOT NULL
+                  ORDER BY rr.user_id, rr.id) own ON own.user_id = a.user_id
+         LEFT JOIN sales_daily_report r ON r.user_id = a.user_id AND r.date = day.day
+             WHERE CASE WHEN a.date_to IS NULL THEN %(writes)s
+                        -- a period that has ended: a role that writes reports when not at the top
+                        ELSE role.daily_report_at_top OR COALESCE(role.access_level, 'own') != 'all' END
+               AND %(working)s
+        """, tz=self.env["res.company"]._sql_sales_org_tz(),
+             writes=self.env["crm.team.member"]._sql_writes_daily_report(role="role"),
+             working=self.env["res.company"]._sql_sales_org_working_day(
+                 SQL("a.user_id"), SQL("day.day"), SQL("ctz.tz"), SQL("a.company_id"),
+                 calendar=SQL("COALESCE(own.calendar_id, ctz.calendar_id)")))

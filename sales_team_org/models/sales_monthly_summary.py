@@ -1,6 +1,5 @@
 from collections import defaultdict
 
-import pytz
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
@@ -15,7 +14,7 @@ class SalesMonthlySummary(models.Model):
     """月度销售总结: a leader's month, with the figures of their units, handed up for review."""
 
     _name = "sales.monthly.summary"
-    _inherit = ["mail.thread", "mail.activity.mixin", "sales.org.review.mixin"]
+    _inherit = ["sales.org.review.mixin"]
     _description = "Monthly Sales Summary"
     _order = "month desc, user_id"
     _check_company_auto = True
@@ -29,7 +28,7 @@ class SalesMonthlySummary(models.Model):
     )
     month = fields.Date(
         required=True, index=True, readonly=True,
-        default=lambda self: fields.Date.context_today(self).replace(day=1),
+        default=lambda self: self.env.company._sales_org_today().replace(day=1),
         help="The first day of the month summed up.",
     )
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
@@ -65,53 +64,55 @@ class SalesMonthlySummary(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        if not self.env.su:
-            this_month = fields.Date.context_today(self.with_context(tz=self.env.user.tz)).replace(day=1)
-            if any(fields.Date.to_date(vals["month"]) > this_month for vals in vals_list if vals.get("month")):
-                raise ValidationError(self.env._("A monthly summary tells a month that has come."))
         summaries = super().create(vals_list)
+        if any(summary.month > summary.company_id._sales_org_today() for summary in summaries):
+            raise ValidationError(self.env._("A monthly summary tells a month that has come."))
         summaries._refresh_figures()
         return summaries
 
     def _refresh_figures(self):
-        """The figures of every summary at once, in its company: a few queries whatever their number."""
+        """The month's figures of the units each author leads and of the units below, whoever
+        did them: a figure stays with the unit it was booked in when its person moves. A few
+        queries whatever the number of summaries."""
         if not self:
             return
         self.env.flush_all()
-        scope = {s: set(s.user_id.sudo().sales_org_user_ids.ids) - {s.user_id.id} for s in self}
-        people = set().union(*scope.values())
-        months = {s.month for s in self}
-        by_user = defaultdict(lambda: [0] * len(FIGURES))
-        if people:
-            for user_id, month, company_id, *values in self.env.execute_query(SQL(
+        units = {s: s.user_id.sudo().sales_org_team_ids for s in self}
+        all_units = self.env["crm.team"].union(*units.values())
+        start, end = min(self.mapped("month")), max(self.mapped("month")) + relativedelta(months=1)
+        figures = defaultdict(lambda: dict.fromkeys(FIGURES, 0))
+        if all_units:
+            unit_on = self.env["sales.org.assignment"]._sql_unit_on(SQL("r.user_id"), SQL("r.date"))
+            for team_id, month, company_id, count, submitted in self.env.execute_query(SQL(
                 """
-                SELECT user_id, date_trunc('month', date)::date, company_id, count(*),
-                       count(*) FILTER (WHERE state IN ('submitted', 'reviewed')),
-                       sum(call_count + visit_count), sum(customer_count), sum(new_customer_count),
-                       sum(quotation_count), 0, 0
-                  FROM sales_daily_report
-                 WHERE user_id IN %(people)s AND date_trunc('month', date)::date IN %(months)s
-                   AND company_id IN %(companies)s
-                 GROUP BY 1, 2, 3
-                 UNION ALL
-                SELECT user_id, date_trunc('month', date_order)::date, company_id, 0, 0, 0, 0, 0, 0,
-                       count(*), sum(amount_total)
-                  FROM sale_order
-                 WHERE state = 'sale' AND user_id IN %(people)s AND company_id IN %(companies)s
-                   AND date_trunc('month', date_order)::date IN %(months)s
+                SELECT team_id, date_trunc('month', date)::date, company_id, count(*),
+                       count(*) FILTER (WHERE state IN ('submitted', 'reviewed'))
+                  FROM (SELECT COALESCE(r.team_id, %(unit_on)s) AS team_id, r.date, r.company_id, r.state
+                          FROM sales_daily_report r
+                         WHERE r.date >= %(start)s AND r.date < %(end)s AND r.company_id IN %(companies)s) r
+                 WHERE team_id IN %(units)s
                  GROUP BY 1, 2, 3
                 """,
-                people=tuple(people), months=tuple(months), companies=tuple(self.company_id.ids),
+                unit_on=unit_on, start=start, end=end, companies=tuple(self.company_id.ids),
+                units=tuple(all_units.ids),
             )):
-                totals = by_user[user_id, month, company_id]
-                by_user[user_id, month, company_id] = [a + (b or 0) for a, b in zip(totals, values)]
+                figures[team_id, month, company_id].update(report_count=count, submitted_count=submitted)
+            for (team_id, month, company_id), values in self.env["sales.org.figure"].sudo()._sum([
+                ("team_id", "in", all_units.ids), ("date", ">=", start), ("date", "<", end),
+                ("company_id", "in", self.company_id.ids),
+            ], ["team_id", "date:month", "company_id"]).items():
+                values = dict(values, call_count=values["call_count"] + values["visit_count"])
+                figures[team_id, month, company_id].update({f: values[f] for f in FIGURES if f in values})
+        values = {}
         for summary in self:
-            sums = [0] * len(FIGURES)
-            for user_id in scope[summary]:
-                row = by_user.get((user_id, summary.month, summary.company_id.id))
-                if row:
-                    sums = [a + b for a, b in zip(sums, row)]
-            summary.sudo().write(dict(zip(FIGURES, sums), people_count=len(scope[summary])))
+            sums = dict.fromkeys(FIGURES, 0)
+            for team_id in units[summary].ids:
+                row = figures.get((team_id, summary.month, summary.company_id.id))
+                for figure in FIGURES if row else ():
+                    sums[figure] += row[figure]
+            people = set(summary.user_id.sudo().sales_org_user_ids.ids) - {summary.user_id.id}
+            values[summary] = dict(sums, people_count=len(people))
+        self.env["sales.org.figure"]._store(self, values)
 
     # ------------------------------------------------------------------
     # Monthly rhythm
@@ -120,10 +121,8 @@ class SalesMonthlySummary(models.Model):
     @api.model
     def _cron_prepare_monthly_summaries(self):
         """On the last day of the month, each leader finds a draft summary with the month's figures."""
-        now = fields.Datetime.now()
         for company in self.env["res.company"].sudo().search([]):
-            tz = pytz.timezone(company.resource_calendar_id.tz or company.partner_id.tz or "UTC")
-            today = pytz.utc.localize(now).astimezone(tz).date()
+            today = company._sales_org_today()
             if (today + relativedelta(days=1)).month != today.month:
                 self._prepare_monthly_summaries(company, today.replace(day=1))
 
@@ -147,10 +146,7 @@ class SalesMonthlySummary(models.Model):
         ))]
         if not leaders:
             return self.browse()
-        context = dict(tracking_disable=True, mail_create_nolog=True, mail_activity_quick_update=True)
-        summaries = self.sudo().with_context(**context).create([
-            {"user_id": uid, "month": month, "company_id": company.id} for uid in leaders
-        ])
+        summaries = self._bulk_create([{"user_id": uid, "month": month, "company_id": company.id} for uid in leaders])
         summaries._schedule_reminders(lambda env: env._("Write your monthly summary"),
                                       month + relativedelta(months=1, days=-1))
         return summaries

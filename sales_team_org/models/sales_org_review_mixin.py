@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
@@ -33,6 +33,7 @@ class SalesOrgReviewMixin(models.AbstractModel):
     """
 
     _name = "sales.org.review.mixin"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
     _description = "Reviewed up the Unit Tree"
     _sales_org_author_fields = frozenset()
     _sales_org_review_fields = frozenset({"review_comment"})
@@ -172,6 +173,28 @@ class SalesOrgReviewMixin(models.AbstractModel):
             lambda env, document: env._("Review: %(document)s", document=document.display_name),
             fields.Date.context_today(self),
         )
+
+    @api.model
+    def _bulk_create(self, vals_list):
+        """Create documents for their authors in one batch (the crons): each author follows their
+        document from the start, without mail's one-by-one subscriptions, and the documents keep
+        the `sales_org_bulk` flag for the activities scheduled on them."""
+        subtypes = self.env["mail.message.subtype"]._default_subtypes(self._name)[0]
+        users = self.env["res.users"].browse({vals["user_id"] for vals in vals_list})
+        partner_of = dict(users.mapped(lambda user: (user.id, user.partner_id.id)))
+        context = dict(tracking_disable=True, mail_create_nolog=True, mail_create_nosubscribe=True,
+                       mail_activity_quick_update=True, sales_org_bulk=True)
+        return self.sudo().with_context(**context).create([dict(vals, message_follower_ids=[Command.create({
+            "res_model": self._name, "partner_id": partner_of[vals["user_id"]], "subtype_ids": [Command.set(subtypes)],
+        })]) for vals in vals_list])
+
+    def message_subscribe(self, partner_ids=None, subtype_ids=None):
+        # Documents of _bulk_create are followed by their authors already: skip the one-by-one
+        # subscription mail.activity does for each of them.
+        if self.env.context.get("sales_org_bulk") and not subtype_ids \
+                and set(partner_ids or []) <= set(self.user_id.partner_id.ids):
+            return True
+        return super().message_subscribe(partner_ids=partner_ids, subtype_ids=subtype_ids)
 
     def _schedule_reminders(self, summary, deadline):
         """A to-do for the author of each document.

@@ -12,3 +12,8 @@ from . import test_sales_org_rpc
 from . import test_sales_org_integrity
 from . import test_sales_org_field_matrix
 from . import test_sales_daily_report_tour
+from . import test_sales_org_zh_cn
+from . import test_sales_org_bad_input
+from . import test_sales_org_figure
+from . import test_sales_org_demo
+from . import test_sales_daily_report_pdf

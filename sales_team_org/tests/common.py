@@ -76,6 +76,10 @@ class SalesOrgCommon(TransactionCase):
             ]
         ])
 
+        # the organisation has been in place since the start of the year
+        cls.env.flush_all()
+        cls.env.cr.execute("UPDATE sales_org_assignment SET date_from = '2026-01-01' WHERE date_to IS NULL")
+
         cls.customer = cls.env["res.partner"].create({"name": "T Customer"})
         cls.product = cls.env["product.product"].create({"name": "T Gate", "list_price": 100.0})
         cls.people = (

@@ -1,3 +1,6 @@
+from datetime import date
+
+from freezegun import freeze_time
 from psycopg2 import IntegrityError
 
 from odoo import Command, fields
@@ -89,14 +92,15 @@ class TestSalesDailyReport(SalesOrgCommon):
         self.write_report(self.rep_shanghai)
         with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"), self.env.cr.savepoint():
             self.write_report(self.rep_shanghai)
-        self.write_report(self.rep_shanghai, date=fields.Date.add(fields.Date.today(), days=-1))
+        self.write_report(self.rep_shanghai, date=fields.Date.add(self.env.company._sales_org_today(), days=-1))
 
     def test_only_drafts_are_deleted(self):
         report = self.write_report(self.rep_shanghai)
         report.action_submit()
         with self.assertRaises(UserError):
             report.unlink()
-        draft = self.write_report(self.rep_shanghai, date=fields.Date.add(fields.Date.today(), days=-1))
+        yesterday = fields.Date.add(self.env.company._sales_org_today(), days=-1)
+        draft = self.write_report(self.rep_shanghai, date=yesterday)
         draft.unlink()
         self.assertFalse(draft.exists())
 
@@ -105,9 +109,17 @@ class TestSalesDailyReport(SalesOrgCommon):
         lead = self.leads[rep].with_user(rep)
         lead.activity_schedule("mail.mail_activity_data_call", user_id=rep.id, summary="Call back")
         lead.activity_ids.action_feedback(feedback="Interested in 10 gates")
+        # a lead is not a new customer; a company and its contact are one
         self.env["crm.lead"].with_user(rep).create({"name": "New gate project", "user_id": rep.id})
+        new_customer = self.env["res.partner"].with_user(rep).create({"name": "T New Gate Co", "is_company": True})
+        self.env["res.partner"].with_user(rep).create({"name": "T Buyer", "parent_id": new_customer.id})
+        self.env.flush_all()  # created at the transaction's time: on the report's day, as the rest
+        self.env.cr.execute("UPDATE res_partner SET create_date = %s WHERE id = %s",
+                            [fields.Datetime.now(), new_customer.id])
         quotation = self.orders[rep].with_user(rep)
-        quotation.with_context(mark_so_as_sent=True).message_post(body="Our quotation", message_type="comment")
+        quotation.with_context(mark_so_as_sent=True).message_post(
+            body="Our quotation", message_type="comment", subtype_xmlid="mail.mt_comment",
+            partner_ids=quotation.partner_id.ids)
         order = self.env["sale.order"].with_user(rep).create({
             "partner_id": self.customer.id, "user_id": rep.id,
             "order_line": [Command.create({"product_id": self.product.id, "product_uom_qty": 3, "price_unit": 100})],
@@ -121,11 +133,11 @@ class TestSalesDailyReport(SalesOrgCommon):
         self.assertEqual(activity_lines.lead_id, self.leads[rep])
         self.assertEqual(activity_lines.channel, "phone")
         figures = ("new_customer_count", "quotation_count", "order_count", "order_amount")
-        self.assertEqual([report[f] for f in figures], [1, 1, 1, order.amount_total])
+        self.assertEqual([report[f] for f in figures], [1, 1, 1, order.amount_untaxed])
         report.action_refresh_figures()
         report.action_refresh_figures()
         self.assertEqual(len(report.line_ids.filtered("message_id")), 1, "a done activity is counted once")
-        self.assertEqual([report[f] for f in figures], [1, 1, 1, order.amount_total])
+        self.assertEqual([report[f] for f in figures], [1, 1, 1, order.amount_untaxed])
 
     def test_manager_classifies_the_customer(self):
         report = self.write_report(self.rep_shanghai)
@@ -162,10 +174,11 @@ class TestSalesDailyReport(SalesOrgCommon):
         line.with_user(self.supervisor).action_schedule_next_step()
         self.assertEqual(len(self.leads[self.rep_shanghai].activity_ids), 1, "scheduled once")
 
+    @freeze_time("2026-11-25 04:00:00")
     def test_who_has_not_submitted(self):
         self.write_report(self.rep_shanghai).action_submit()
         self.write_report(self.supervisor)
-        today = fields.Date.today()
+        today = date(2026, 11, 25)
         Status = self.env["sales.daily.report.status"]
         board = Status.with_user(self.manager).search([("date", "=", today), ("user_id", "in", self.people.ids)])
         state = {row.user_id: row.state for row in board}

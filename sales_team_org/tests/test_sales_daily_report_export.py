@@ -15,7 +15,7 @@ class TestSalesDailyReportExport(SalesOrgCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.customer.is_company = True
-        today = fields.Date.today()
+        cls.today = today = cls.env.company._sales_org_today()
         cls.reports = cls.env["sales.daily.report"]
         for person, days, channel in ((cls.rep_shanghai, 2, "phone"), (cls.supervisor, 1, "visit")):
             for day in range(days):
@@ -42,7 +42,7 @@ class TestSalesDailyReportExport(SalesOrgCommon):
         self.assertEqual([c.value for c in sheet[4]][:7],
                          ["Date", "Salesperson", "Customer", "Contact Person", "Channel", "Duration", "Discussed"])
         self.assertEqual({sheet["A5"].value.date(), sheet["A6"].value.date()},
-                         {fields.Date.today(), fields.Date.add(fields.Date.today(), days=-1)})
+                         {self.today, fields.Date.add(self.today, days=-1)})
         self.assertEqual(sheet["C5"].value, "T Customer")
         self.assertEqual(sheet["E5"].value, "Phone")
         self.assertEqual({sheet["G5"].value, sheet["G6"].value}, {"Talk 0", "Talk 1"})

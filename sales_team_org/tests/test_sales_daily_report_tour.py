@@ -1,3 +1,4 @@
+from odoo import Command
 from odoo.tests import HttpCase, tagged
 
 from .common import SalesOrgCommon
@@ -10,6 +11,22 @@ DESKTOP = "1366x768"
 class TestSalesDailyReportTour(HttpCase, SalesOrgCommon):
     """The daily report's round trip in the browser: the rep at phone size, the leader of their
     group and the director at desktop size; then a monthly summary (tours in static/tests/tours)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # the tours run on the real clock: every day is a working day of the test's people, so
+        # that the director's board has them whatever day the suite runs
+        every_day = cls.env["resource.calendar"].create({
+            "name": "T Every Day", "tz": "Asia/Shanghai", "attendance_ids": [Command.create({
+                "name": f"Day {day}", "dayofweek": str(day), "hour_from": 8, "hour_to": 17,
+            }) for day in range(7)],
+        })
+        cls.env["resource.resource"].create([
+            {"name": person.name, "user_id": person.id, "calendar_id": every_day.id} for person in cls.people
+        ])
+        cls.people.tz = "Asia/Shanghai"  # the browser's today is the company's
+        cls.env.company.resource_calendar_id.tz = "Asia/Shanghai"
 
     def tour(self, name, login, size, lang):
         self.browser_size = size

@@ -28,7 +28,7 @@ class TestSalesMonthlySummary(SalesOrgCommon):
         order = cls.orders[cls.rep_shanghai]
         order.action_confirm()
         order.date_order = "2026-11-10 10:00:00"
-        cls.order_amount = order.amount_total
+        cls.order_amount = order.amount_untaxed
 
     def test_figures_of_the_units_below(self):
         summary = self.env["sales.monthly.summary"].with_user(self.manager).create({"month": self.month})
@@ -72,3 +72,29 @@ class TestSalesMonthlySummary(SalesOrgCommon):
         mine = summaries.filtered(lambda s: s.user_id == self.manager)
         self.assertEqual(mine.report_count, 3)
         self.assertEqual(mine.activity_ids.user_id, self.manager)
+
+    def test_monthly_cron_query_count_does_not_grow_with_the_organisation(self):
+        """4 leaders as set up, 44 once grown: the same number of queries."""
+        self.env.company.resource_calendar_id.tz = "Asia/Shanghai"
+        Summary = self.env["sales.monthly.summary"]
+        with freeze_time("2026-11-30 12:00:00"), self.env.cr.savepoint() as savepoint:
+            for size in ("as set up", "grown"):
+                if size == "grown":
+                    savepoint.rollback()
+                    units = self.env["crm.team"].create([
+                        {"name": f"Grown unit {i}", "parent_id": self.shanghai.id} for i in range(40)])
+                    users = self.env["res.users"].create([
+                        {"name": f"Grown {i}", "login": f"t_monthly_{i}"} for i in range(80)])
+                    self.env["crm.team.member"].create([
+                        {"crm_team_id": units[i % 40].id, "user_id": user.id,
+                         "role_id": (self.role_supervisor if i < 40 else self.role_rep).id}
+                        for i, user in enumerate(users)])
+                self.env.cr.flush()
+                self.env.invalidate_all()
+                self.env.registry.clear_cache()
+                with self.assertQueryCount(34):
+                    Summary._cron_prepare_monthly_summaries()
+                    self.env.cr.flush()
+                leaders = self.env["res.users"].search([("login", "=like", "t\\_%")])
+                self.assertEqual(Summary.search_count([("month", "=", self.month), ("user_id", "in", leaders.ids)]),
+                                 4 if size == "as set up" else 44)

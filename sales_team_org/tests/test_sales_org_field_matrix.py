@@ -102,6 +102,13 @@ ALLOW = {
     **{("sales.customer.classification", f): nobody for f in (
         "partner_id", "company_id", "classification", "previous_classification", "reason", "user_id")},
     **{("sales.daily.digest", f): nobody for f in ("user_id", "date", "company_id")},
+    **{("sales.org.assignment", f): nobody for f in (
+        "member_id", "user_id", "team_id", "role_id", "company_id", "date_from", "date_to")},
+    **{("sales.org.figure", f): nobody for f in (
+        "kind", "date", "user_id", "team_id", "company_id", "partner_id", "lead_id", "order_id", "customer_ref",
+        "call_count", "visit_count", "new_customer_count", "quotation_count", "order_count", "order_amount")},
+    ("mail.message", "sales_activity_done"): nobody,  # set when a call or meeting is marked done
+    ("sale.order", "sales_quotation_sent_date"): nobody,  # set when a quotation is sent
     **{("sales.daily.report.status", f): nobody for f in (
         "date", "user_id", "team_id", "company_id", "role_id", "report_id", "state", "is_submitted", "call_count",
         "order_amount")},
@@ -110,6 +117,7 @@ ALLOW = {
     **{("sales.daily.report.export", f): creator for f in ("report_ids", "date_from", "date_to", "team_id", "sheet_by")},
     # Settings: Odoo's administrators only, none of the sales roles
     **{("res.config.settings", f): nobody for f in ("sales_report_reminder_hour", "sales_report_digest_hour")},
+    ("res.company", "sales_org_default_team_id"): nobody,  # through the settings
 }
 # Written with the value it has (the author's own unit): an allowed write changes nothing.
 SAME_VALUE = {("sales.daily.report", "team_id")}
@@ -124,7 +132,7 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
     def setUpClass(cls):
         super().setUpClass()
         env = cls.env
-        today = fields.Date.today()
+        today = env.company._sales_org_today()
         cls.company_a = env.company
         cls.company_b = env["res.company"].create({"name": "T Company B"})
         cls.sales_admin = new_test_user(env, login="t_matrix_admin", groups="sales_team.group_sale_manager",
@@ -221,6 +229,9 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
         env["sales.daily.digest"].create({"user_id": cls.manager.id, "date": today, "company_id": cls.company_a.id})
         env["sales.org.headcount"].create({"team_id": cls.shanghai.id, "role_id": cls.role_rep.id})
         env["sales.org.headcount"].create({"team_id": cls.b_hq.id, "role_id": cls.role_rep.id})
+        # the rep's own comment: mail lets an author edit it, the add-on keeps its flag
+        cls.rep_comment = cls.leads[cls.rep_shanghai].with_user(cls.rep_shanghai).message_post(
+            body="Called back", message_type="comment")
         env.flush_all()
         Status = env["sales.daily.report.status"]
 
@@ -254,11 +265,20 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
                 "B history": (classification_b, unit_facts("B"))},
             "sales.daily.digest": {"digest": (env["sales.daily.digest"].search([("user_id", "=", cls.manager.id)]),
                                               unit_facts("A"))},
-            "sales.daily.report.status": {"rep today": (Status.search([
-                ("user_id", "=", cls.rep_shanghai.id), ("date", "=", today)]), unit_facts("A"))},
+            "sales.daily.report.status": {"rep's last day": (Status.search([
+                ("user_id", "=", cls.rep_shanghai.id)], limit=1), unit_facts("A"))},
+            "sales.org.assignment": {
+                "rep's": (env["sales.org.assignment"].search([("user_id", "=", cls.rep_shanghai.id)]), unit_facts("A")),
+                "outsider's": (env["sales.org.assignment"].search([("user_id", "=", cls.outsider.id)]),
+                               unit_facts("B"))},
+            "sales.org.figure": {"rep's call": (env["sales.org.figure"].search([
+                ("user_id", "=", cls.rep_shanghai.id), ("kind", "=", "line")], limit=1), unit_facts("A"))},
+            "mail.message": {"rep's comment": (cls.rep_comment, cls.shared)},
+            "sale.order": {"rep's quotation": (cls.orders[cls.rep_shanghai], cls.shared)},
             "sales.customer.classify": {"manager's": (cls.classify_wizard, {"author": "manager"})},
             "sales.daily.report.export": {"rep's": (cls.export_wizard, {"author": "rep"})},
             "res.config.settings": {"settings": (env["res.config.settings"].create({}), cls.shared)},
+            "res.company": {"company A": (cls.company_a, cls.shared), "company B": (cls.company_b, cls.shared)},
         }
         # XML-RPC with API keys: a password check costs 600,000 hashing rounds each time the
         # caches are cleared, an API key 6,000
@@ -330,6 +350,7 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             "product.category": self.category,
             "crm.team.member": self.env["crm.team.member"].search([("user_id", "=", self.supervisor.id)]),
             "mail.message": self.env["mail.message"].search([], limit=1),
+            "sale.order": self.orders[self.rep_north],
         }
         special = {
             ("sales.daily.report", "team_id"): lambda: record.sudo().team_id,  # the author's own unit
@@ -348,7 +369,7 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
         if field.type == "boolean":
             return not current
         if field.type == "date":
-            return fields.Date.to_string((current or fields.Date.today()) - timedelta(days=1))
+            return fields.Date.to_string((current or self.env.company._sales_org_today()) - timedelta(days=1))
         if field.type == "datetime":
             return "2026-01-01 10:00:00"
         if field.type == "selection":
@@ -407,7 +428,7 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
     # ------------------------------------------------------------------
 
     def test_create_matrix(self):
-        today = fields.Date.today()
+        today = self.env.company._sales_org_today()
         this_month = today.replace(day=1)
         everyone = set(ROLES)
         leaders = {"manager", "regional", "director", "admin", "outsider"}
@@ -461,6 +482,15 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
                 "user_id": self.manager.id, "date": fields.Date.to_string(today), "company_id": self.company_a.id},
              set()),
             ("sales.daily.report.status", "a row", lambda r: {}, set()),
+            ("sales.org.figure", "a row", lambda r: {}, set()),
+            ("sales.org.assignment", "a period", lambda r: {
+                "user_id": self.spare_user.id, "team_id": self.north.id, "company_id": self.company_a.id,
+                "date_from": fields.Date.to_string(today)}, set()),
+            ("mail.message", "a call done", lambda r: {
+                "model": "crm.lead", "res_id": self.leads[self.rep_shanghai].id, "body": "RPC",
+                "sales_activity_done": True}, set()),
+            ("sale.order", "already sent", lambda r: {
+                "partner_id": self.customer.id, "sales_quotation_sent_date": "2026-01-01 10:00:00"}, set()),
             ("sales.customer.classify", "an assistant", lambda r: {"partner_id": self.customer.id}, leaders),
             ("sales.daily.report.export", "an assistant", lambda r: {}, everyone),
             ("res.config.settings", "settings", lambda r: {"sales_report_reminder_hour": 18}, set()),
@@ -497,7 +527,8 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             (self.shanghai.headcount_ids, {"admin"}),
             (self.b_hq.headcount_ids, set()),
             *((record, set()) for model in ("sales.customer.classification", "sales.daily.digest",
-                                            "sales.daily.report.status", "sales.customer.classify",
+                                            "sales.daily.report.status", "sales.org.figure",
+                                            "sales.org.assignment", "sales.customer.classify",
                                             "sales.daily.report.export")
               for record, _facts in self.records[model].values()),
         ]
@@ -548,6 +579,7 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             (self.shanghai, "action_view_children", company_a_roles),
             (self.b_hq, "action_view_children", {"outsider"}),
             (self.role_rep, "action_view_holders", set(ROLES)),  # a shared catalogue everyone reads
+            (self.region, "action_view_provinces_without_region", set(ROLES)),  # likewise
             (self.leads[self.rep_shanghai], "action_route_to_region", {"rep", *LEADERS_OF_REP}),
             (self.leads[self.rep_north], "action_route_to_region", {"director", "admin"}),
             (self.customer, "action_set_classification", {*LEADERS_OF_REP, "outsider"}),
@@ -556,9 +588,13 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             (self.export_wizard, "action_export", {"rep"}),
         ]
         tried = {(record._name, method) for record, method, _allowed in calls}
-        # create/write/unlink are the matrices above; message_subscribe and default_get below
+        # create/write/unlink are the matrices above; message_subscribe and default_get below;
+        # sale.order's message_post and action_quotation_sent are Odoo's, with Odoo's access: the
+        # add-on only notes when a quotation was first sent
+        # init: the install hook creating an index if missing, idempotent
         covered = tried | {(model, method) for model, method in self.public_methods()
-                           if method in ("create", "write", "unlink", "message_subscribe", "default_get")}
+                           if method in ("create", "write", "unlink", "message_subscribe", "default_get", "init")} \
+            | {("sale.order", "message_post"), ("sale.order", "action_quotation_sent")}
         self.assertFalse(sorted(self.public_methods() - covered), "public methods the test does not try")
         for record, method, allowed in calls:
             for role in ROLES:

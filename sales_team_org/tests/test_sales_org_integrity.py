@@ -19,7 +19,7 @@ class TestSalesOrgIntegrity(SalesOrgCommon):
         super().setUpClass()
         cls.customer.is_company = True
         cls.sales_admin = new_test_user(cls.env, login="t_integrity_admin", groups="sales_team.group_sale_manager")
-        cls.yesterday = fields.Date.today() - timedelta(days=1)
+        cls.yesterday = cls.env.company._sales_org_today() - timedelta(days=1)
 
     def draft(self, person, **values):
         return self.env["sales.daily.report"].with_user(person).create({
@@ -72,7 +72,8 @@ class TestSalesOrgIntegrity(SalesOrgCommon):
         with self.assertRaises(AccessError):
             self.env["sales.monthly.summary"].with_user(self.regional_east).create({"user_id": self.manager.id})
         with self.assertRaises(ValidationError):
-            Report.with_user(self.rep_shanghai).create({"date": fields.Date.today() + timedelta(days=1)})
+            tomorrow = self.env.company._sales_org_today() + timedelta(days=1)
+            Report.with_user(self.rep_shanghai).create({"date": tomorrow})
         with self.assertRaises(ValidationError):
             Report.with_user(self.rep_shanghai).create({"team_id": self.north.id})  # not one of their units
         with self.assertRaises(AccessError):
@@ -318,7 +319,7 @@ class TestSalesOrgIntegrity(SalesOrgCommon):
         report.with_user(self.rep_shanghai).action_submit()
         self.customer.with_user(self.manager)._set_sales_classification("primary", reason="Big buyer")
         self.env["sales.org.headcount"].create({"team_id": self.shanghai.id, "role_id": self.role_rep.id})
-        self.env["sales.daily.digest"].create({"user_id": self.manager.id, "date": fields.Date.today(),
+        self.env["sales.daily.digest"].create({"user_id": self.manager.id, "date": self.env.company._sales_org_today(),
                                                "company_id": self.env.company.id})
         for model, domain in (
             ("sales.daily.report", [("id", "=", report.id)]),

@@ -48,10 +48,17 @@ class TestSalesOrgTree(SalesOrgCommon):
         self.assertNotIn(self.leads[self.rep_north], self.visible_leads(self.regional_east))
         membership = self.env["crm.team.member"].search([("user_id", "=", self.rep_north.id)])
         membership.crm_team_id = self.shanghai
-        self.assertIn(self.leads[self.rep_north], self.visible_leads(self.regional_east))
-        self.assertIn(self.leads[self.rep_north], self.visible_leads(self.supervisor))
-        # the lead itself stays with the North unit, where it was won
+        # a lead filed under a unit belongs to that unit: the one filed under North stays North's
         self.assertIn(self.leads[self.rep_north], self.visible_leads(self.regional_north))
+        self.assertNotIn(self.leads[self.rep_north], self.visible_leads(self.regional_east))
+        # what the rep files from now on is the new unit's, seen at once by its leaders
+        new_lead = self.env["crm.lead"].with_user(self.rep_north).create({"name": "T After the move"})
+        self.assertEqual(new_lead.team_id, self.shanghai)
+        def sees(person):
+            return bool(new_lead.with_user(person).search([("id", "=", new_lead.id)]))
+
+        self.assertEqual([sees(p) for p in (self.regional_east, self.supervisor, self.regional_north)],
+                         [True, True, False])
 
     def test_moving_a_leader_changes_what_they_see(self):
         self.assertEqual(self.visible_leads(self.supervisor), self.leads_of(self.supervisor, self.rep_shanghai))

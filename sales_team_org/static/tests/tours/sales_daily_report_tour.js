@@ -138,7 +138,12 @@ function statusIs(label) {
 const TOURS = {
     rep_writes_report: (w) => [
         ...phoneMenu("sales_team_org.menu_sales_daily_reports"),
-        { content: "new report", trigger: ".o_control_panel button.o-kanban-button-new", run: "click" },
+        {
+            content: "new report",
+            // the daily reports, not the pipeline the menu was opened from
+            trigger: ".o_action_manager:has(.o_sales_daily_report_kanban) .o_control_panel button.o-kanban-button-new",
+            run: "click",
+        },
         ...addCall("陈经理", "Yearly contract renewal", "Send the quotation"),
         ...addCall("赵总", "Demo of the new product line", "Visit on Monday"),
         ...headerButton("action_submit", w.submit),

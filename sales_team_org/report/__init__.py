@@ -1,0 +1,1 @@
+from . import sales_org_figure
