@@ -48,13 +48,15 @@ class ResCompany(models.Model):
         return (start.astimezone(pytz.utc).replace(tzinfo=None), end.astimezone(pytz.utc).replace(tzinfo=None))
 
     def _sql_sales_org_tz(self):
-        """SQL of (company id, time zone name, local date today) of every company, the same
-        time zone as `_sales_org_tz`: join it to turn UTC timestamps into company-local dates."""
+        """SQL of (company id, time zone name, local date today, working calendar id) of every
+        company, the same time zone as `_sales_org_tz`: join it to turn UTC timestamps into
+        company-local dates."""
         # "now" from the server (not the database's transaction time), as _sales_org_today
         return SQL("""
             SELECT c.id, COALESCE(NULLIF(cal.tz, ''), NULLIF(p.tz, ''), 'UTC') AS tz,
                    (%s::timestamp AT TIME ZONE 'UTC'
-                       AT TIME ZONE COALESCE(NULLIF(cal.tz, ''), NULLIF(p.tz, ''), 'UTC'))::date AS today
+                       AT TIME ZONE COALESCE(NULLIF(cal.tz, ''), NULLIF(p.tz, ''), 'UTC'))::date AS today,
+                   c.resource_calendar_id AS calendar_id
               FROM res_company c
               JOIN res_partner p ON p.id = c.partner_id
          LEFT JOIN resource_calendar cal ON cal.id = c.resource_calendar_id

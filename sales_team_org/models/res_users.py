@@ -16,8 +16,8 @@ class ResUsers(models.Model):
         string="Units in My Scope",
         compute="_compute_sales_org_scope",
         compute_sudo=True,
-        help="The units this person leads (as their manager, or through a role giving "
-        "access to units led and below) and every unit below them.",
+        help="The units this person leads (as their manager, or through a role giving access beyond "
+        "their own documents) and every unit below them.",
     )
     sales_org_user_ids = fields.Many2many(
         "res.users",
@@ -40,7 +40,7 @@ class ResUsers(models.Model):
                  UNION
                 SELECT m.user_id, t.parent_path
                   FROM crm_team_member m
-                  JOIN sales_org_role r ON r.id = m.role_id AND r.access_level = 'unit'
+                  JOIN sales_org_role r ON r.id = m.role_id AND r.access_level IN ('unit', 'all')
                   JOIN crm_team t ON t.id = m.crm_team_id AND t.active
                  WHERE m.user_id IN %(uids)s AND m.active
             )
@@ -73,6 +73,13 @@ class ResUsers(models.Model):
             user_ids = set().union(*(people_by_team[t] for t in team_ids)) if team_ids else set()
             user.sales_org_team_ids = [Command.set(team_ids)]
             user.sales_org_user_ids = [Command.set(list(user_ids | {user.id}))]
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "active" in vals:
+            # an archived person's period ends, a restored person's begins again
+            self.env["sales.org.assignment"]._sync()
+        return res
 
     def _sales_org_sync_access(self, users):
         """Give each user exactly the Sales access of their highest role; a unit manager reads

@@ -1,7 +1,13 @@
+from datetime import timedelta
+
 from odoo import fields, models
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from .sales_org_review_mixin import REVIEW_STATES
+
+
+URGE_INTERVAL = timedelta(hours=1)
 
 
 class SalesDailyReportStatus(models.Model):
@@ -11,13 +17,12 @@ class SalesDailyReportStatus(models.Model):
     _name = "sales.daily.report.status"
     _description = "Daily Report Status"
     _auto = False
-    _order = "date desc, team_id, user_id"
+    _order = "date desc, user_id"
     _rec_name = "user_id"
     _depends = {
-        "crm.team": ["active"],
-        "crm.team.member": ["active", "crm_team_id", "parent_member_id"],
+        "crm.team.member": ["parent_member_id"],
         "sales.org.assignment": ["user_id", "team_id", "role_id", "company_id", "date_from", "date_to"],
-        "sales.org.role": ["daily_report_at_top"],
+        "sales.org.role": ["access_level", "daily_report_at_top"],
         "sales.daily.report": ["call_count", "date", "order_amount", "state", "user_id", "visit_count"],
     }
 
@@ -35,7 +40,8 @@ class SalesDailyReportStatus(models.Model):
     @property
     def _table_query(self):
         # One row per assignment (a person in a unit) and working day since it began, of the
-        # last two months in its company's days. The id is the assignment's and the day's,
+        # last two months in its company's days. An open period is an active person's in an
+        # active membership and unit (sales.org.assignment._sync): only its reporting line is read. The id is the assignment's and the day's,
         # unique over any 64 days: filters on date, person and unit reach the tables.
         # Each company's days are generated once and joined to the periods covering them, so a
         # filter on the date selects that day before any period is read (not the 63 days of
@@ -45,11 +51,7 @@ class SalesDailyReportStatus(models.Model):
         # it apart, which halves the planning of the whole, while filters on person, unit or
         # role still reach it.
         return SQL("""
-            WITH ctz AS MATERIALIZED (
-                SELECT ctz.id, ctz.tz, ctz.today, c.resource_calendar_id AS calendar_id
-                  FROM (%(tz)s) ctz
-                  JOIN res_company c ON c.id = ctz.id
-            )
+            WITH ctz AS MATERIALIZED (%(tz)s)
             SELECT a.id * 64 + mod(day.day - DATE '2000-01-01', 64) AS id,
                    day.day AS date, a.user_id, a.team_id, a.role_id, a.company_id,
                    r.id AS report_id, COALESCE(r.state, 'missing') AS state,
@@ -65,10 +67,8 @@ class SalesDailyReportStatus(models.Model):
                 SELECT DISTINCT a.id, a.user_id, a.team_id, a.role_id, a.company_id, a.date_from, a.date_to,
                        own.calendar_id AS own_calendar_id
                   FROM sales_org_assignment a
-                  JOIN res_users u ON u.id = a.user_id AND u.active
                   JOIN sales_org_role role ON role.id = a.role_id
              LEFT JOIN crm_team_member m ON m.id = a.member_id
-             LEFT JOIN crm_team t ON t.id = m.crm_team_id
              LEFT JOIN (SELECT DISTINCT ON (rr.user_id) rr.user_id, rr.calendar_id
                           FROM resource_resource rr
                          WHERE rr.user_id IS NOT NULL AND rr.calendar_id IS NOT NULL
@@ -80,7 +80,68 @@ class SalesDailyReportStatus(models.Model):
          LEFT JOIN sales_daily_report r ON r.user_id = a.user_id AND r.date = day.day
              WHERE %(working)s
         """, tz=self.env["res.company"]._sql_sales_org_tz(),
-             writes=self.env["crm.team.member"]._sql_writes_daily_report(role="role"),
+             writes=self.env["crm.team.member"]._sql_writes_daily_report(team=None, role="role"),
              working=self.env["res.company"]._sql_sales_org_working_day(
                  SQL("a.user_id"), SQL("day.day"), SQL("ctz.tz"), SQL("a.company_id"),
                  calendar=SQL("COALESCE(a.own_calendar_id, ctz.calendar_id)")))
+
+    def action_urge(self):
+        """催交: remind these people now of their report of that day, each person at most once an hour.
+        Their leaders only (people of their scope, never themselves); the reminder is the
+        author's to-do on the report, a draft made for them if they have not started it."""
+        self.check_access("read")
+        leader = self.env.user
+        is_admin = leader.has_group("sales_team.group_sale_manager")
+        if not (is_admin or leader.has_group("sales_team_org.group_sale_unit_leader")):
+            raise AccessError(self.env._("Only the leaders of a unit remind its people of their reports."))
+        rows = self.filtered(lambda row: not row.is_submitted)
+        if not rows:
+            raise UserError(self.env._("These reports are submitted: nobody to remind."))
+        if leader in rows.user_id:
+            raise UserError(self.env._("Your own report needs no reminder from the board."))
+        if not is_admin and rows.user_id - leader.sales_org_user_ids:
+            raise AccessError(self.env._("You remind only the people of your units and below."))
+        Report = self.env["sales.daily.report"].sudo()
+        reports = Report.search([("user_id", "in", rows.user_id.ids), ("date", "in", list(set(rows.mapped("date"))))])
+        have = {(report.user_id, report.date) for report in reports}
+        reports |= Report._bulk_create([
+            {"user_id": row.user_id.id, "date": row.date, "company_id": row.company_id.id}
+            for row in rows if (row.user_id, row.date) not in have
+        ])
+        reports = reports.filtered(lambda report: (report.user_id, report.date) in
+                                   {(row.user_id, row.date) for row in rows})
+        now = fields.Datetime.now()
+        # a person is reminded at most once an hour, whichever of their days it was about
+        people_urged = Report.search([("user_id", "in", reports.user_id.ids),
+                                      ("urged_date", ">", now - URGE_INTERVAL)]).user_id
+        recent = reports.filtered(lambda report: report.user_id in people_urged)
+        urged = reports - recent
+        if not urged:
+            raise UserError(self.env._(
+                "%(people)s were reminded less than an hour ago; try again later.",
+                people=", ".join(recent.user_id.mapped("name")),
+            ))
+        urged.write({"urged_date": now})
+        urged._fill_figures()
+        urged._schedule_activities(
+            self.env.ref("mail.mail_activity_data_todo"), lambda report: report.user_id,
+            lambda env, report: env._("%(leader)s asks for your daily report of %(date)s",
+                                      leader=leader.name, date=report.date),
+            fields.Date.context_today(self),
+        )
+        Report._send_mails([
+            (report.user_id.partner_id,
+             report.with_context(lang=report.user_id.lang).env._("Daily report of %(date)s", date=report.date),
+             report.with_context(lang=report.user_id.lang).env._(
+                 "%(leader)s asks for your daily report of %(date)s: list your calls and visits, write your "
+                 "sales diary and submit it.", leader=leader.name, date=report.date))
+            for report in urged.filtered(lambda report: report.user_id.notification_type == "email")
+        ])
+        message = self.env._("Reminded: %(people)s.", people=", ".join(urged.user_id.mapped("name")))
+        if recent:
+            message += " " + self.env._("Reminded less than an hour ago, not again: %(people)s.",
+                                        people=", ".join(recent.user_id.mapped("name")))
+        return {
+            "type": "ir.actions.client", "tag": "display_notification",
+            "params": {"message": message, "type": "success", "next": {"type": "ir.actions.client", "tag": "soft_reload"}},
+        }

@@ -6,8 +6,9 @@ class SalesOrgAssignment(models.Model):
     """Who was in which unit, in which role, from when to when: the memberships' history.
 
     A membership's first period starts the day it was created; moving a person (another
-    unit, another role, archiving) closes the open period the day before and opens a new
-    one, never rewriting the past. Figures of a past day or period are attributed with it.
+    unit, another role, archiving the membership, the unit or the person) closes the open
+    period the day before and opens a new one, never rewriting the past. An open period is
+    thus always an active person's, in an active membership of an active unit. Figures of a past day or period are attributed with it.
     Written by the system only, set-based, whenever the tree or a membership changes.
     """
 
@@ -38,6 +39,7 @@ class SalesOrgAssignment(models.Model):
         """Close the open periods no membership matches any more and open one for each active
         membership without it: three statements whatever the number of people."""
         self.env["crm.team.member"].flush_model(["user_id", "crm_team_id", "role_id", "active", "create_date"])
+        self.env["res.users"].flush_model(["active"])
         self.env["crm.team"].flush_model(["active", "company_id"])
         self.flush_model()
         current = SQL("""
@@ -45,7 +47,7 @@ class SalesOrgAssignment(models.Model):
                    COALESCE(t.company_id, u.company_id) AS company_id
               FROM crm_team_member m
               JOIN crm_team t ON t.id = m.crm_team_id AND t.active
-              JOIN res_users u ON u.id = m.user_id
+              JOIN res_users u ON u.id = m.user_id AND u.active
              WHERE m.active
         """)
         matches = SQL("""

@@ -214,6 +214,21 @@ class TestSalesOrgFigure(SalesOrgCommon):
             self.assertNotIn(self.manager, board.user_id, "never the viewer's own row")
             self.assertIn(self.clerk_east, board.user_id)
 
+    def test_an_archived_persons_period_ends(self):
+        Assignment = self.env["sales.org.assignment"]
+        person = [("user_id", "=", self.clerk_east.id)]
+        with freeze_time("2026-11-24 04:00:00"):
+            self.clerk_east.active = False  # memberships kept, as an import or a plain write does
+            self.assertEqual(Assignment.search(person).mapped("date_to"), [date(2026, 11, 23)],
+                             "the history keeps their time in the unit, up to yesterday")
+            board = self.env["sales.daily.report.status"].with_user(self.manager).search(
+                [("date", "=", "2026-11-24")])
+            self.assertNotIn(self.clerk_east, board.user_id, "nobody waits for the report of someone who left")
+        with freeze_time("2026-11-30 04:00:00"):
+            self.clerk_east.active = True
+            self.assertEqual(Assignment.search(person, order="date_from").mapped(lambda a: (a.date_from, a.date_to)),
+                             [(date(2026, 1, 1), date(2026, 11, 23)), (date(2026, 11, 30), False)])
+
     def test_leave_on_tuesday_keeps_mondays_reminder(self):
         calendar = self.company.resource_calendar_id
         resource = self.env["resource.resource"].create({

@@ -1,0 +1,95 @@
+from freezegun import freeze_time
+
+from odoo import Command
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import HttpCase, tagged
+
+from .common import SalesOrgCommon
+
+BOARD = "/odoo/action-sales_team_org.sales_daily_report_status_action"
+
+
+@tagged("post_install", "-at_install")
+class TestSalesDailyReportStatus(HttpCase, SalesOrgCommon):
+    """催交 from the "who has not submitted" board: a leader reminds people of their units now,
+    each at most once an hour; nobody else can."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # every day is a working day of the test's people, whatever day the suite runs
+        every_day = cls.env["resource.calendar"].create({
+            "name": "T Every Day", "tz": "Asia/Shanghai", "attendance_ids": [Command.create({
+                "name": f"Day {day}", "dayofweek": str(day), "hour_from": 8, "hour_to": 17,
+            }) for day in range(7)],
+        })
+        cls.env["resource.resource"].create([
+            {"name": person.name, "user_id": person.id, "calendar_id": every_day.id} for person in cls.people
+        ])
+        cls.people.tz = "Asia/Shanghai"
+        cls.env.company.resource_calendar_id.tz = "Asia/Shanghai"
+        cls.Status = cls.env["sales.daily.report.status"]
+
+    def row(self, person, viewer):
+        today = self.env.company._sales_org_today()
+        return self.Status.with_user(viewer).search([("user_id", "=", person.id), ("date", "=", today)])
+
+    def urge_activities(self, person):
+        return self.env["mail.activity"].search([
+            ("res_model", "=", "sales.daily.report"), ("user_id", "=", person.id), ("summary", "ilike", "T_Manager"),
+        ])
+
+    @freeze_time("2026-11-24 04:00:00")  # noon in Shanghai
+    def test_a_leader_urges_at_most_once_an_hour(self):
+        row = self.row(self.rep_shanghai, self.manager)
+        self.assertEqual(row.state, "missing")
+        action = row.action_urge()
+        self.assertIn("T_Rep_Shanghai", action["params"]["message"])
+        report = self.env["sales.daily.report"].search([("user_id", "=", self.rep_shanghai.id)])
+        self.assertEqual((report.state, report.date), ("draft", row.date), "a draft made for them to fill")
+        self.assertEqual(len(self.urge_activities(self.rep_shanghai)), 1, "the rep's to-do, in their systray")
+        self.assertTrue(report.urged_date)
+
+        with self.assertRaisesRegex(UserError, "less than an hour ago"):
+            self.row(self.rep_shanghai, self.manager).action_urge()
+        self.assertEqual(len(self.urge_activities(self.rep_shanghai)), 1)
+
+        with freeze_time("2026-11-24 05:01:00"):
+            self.row(self.rep_shanghai, self.manager).action_urge()
+        self.assertEqual(len(self.urge_activities(self.rep_shanghai)), 2)
+        self.assertEqual(len(report.search([("user_id", "=", self.rep_shanghai.id)])), 1, "the same report")
+
+    def test_only_leaders_urge_their_own_people(self):
+        row = self.row(self.rep_shanghai, self.manager)
+        for outsider in (self.rep_north, self.clerk_east):
+            with self.assertRaises(AccessError):
+                row.with_user(outsider).action_urge()
+        with self.assertRaises(AccessError, msg="another region's leader"):
+            row.with_user(self.regional_north).action_urge()
+        with self.assertRaisesRegex(UserError, "own report"):
+            self.row(self.manager, self.manager).action_urge()
+        self.assertFalse(self.env["sales.daily.report"].search([("user_id", "in", self.people.ids)]),
+                         "nothing made by the refused attempts")
+
+    def test_a_submitted_report_needs_no_urging(self):
+        report = self.env["sales.daily.report"].with_user(self.rep_shanghai).create({})
+        report.action_submit()
+        with self.assertRaisesRegex(UserError, "submitted"):
+            self.row(self.rep_shanghai, self.manager).action_urge()
+
+    def test_manager_urges_from_the_phone(self):
+        self.browser_size = "375x800"
+        self.touch_enabled = True
+        self.start_tour(BOARD, "sales_team_org_manager_urges_en_US", login="t_manager")
+        self.assertEqual(len(self.urge_activities(self.rep_shanghai)), 1)
+
+    def test_manager_urges_from_the_phone_chinese(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"].search([
+            ("name", "in", ["base", "web", "mail", "crm", "sales_team", "sales_team_org"]),
+        ])._update_translations(["zh_CN"])
+        self.people.write({"lang": "zh_CN"})
+        self.browser_size = "375x800"
+        self.touch_enabled = True
+        self.start_tour(BOARD, "sales_team_org_manager_urges_zh_CN", login="t_manager")
+        self.assertEqual(len(self.urge_activities(self.rep_shanghai)), 1)
