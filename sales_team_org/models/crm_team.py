@@ -46,6 +46,17 @@ class CrmTeam(models.Model):
     headcount_ids = fields.One2many("sales.org.headcount", "team_id", string="Headcount Plan")
     planned_headcount = fields.Integer(compute="_compute_headcount")
     actual_headcount = fields.Integer(compute="_compute_headcount")
+    subtree_planned_headcount = fields.Integer(
+        compute="_compute_subtree_headcount", string="Planned incl. Sub-units",
+        help="Planned headcount of this unit and every active unit below it.")
+    subtree_actual_headcount = fields.Integer(
+        compute="_compute_subtree_headcount", string="Actual incl. Sub-units",
+        help="Active members of this unit and of every active unit below it.")
+    gap_unit_count = fields.Integer(
+        compute="_compute_subtree_headcount", string="Units with Gaps",
+        help="This unit and the active units below it where a role has fewer people than planned.")
+    staff_user_ids = fields.Many2many(
+        "res.users", compute="_compute_staff_user_ids", string="Members besides the Manager")
     child_count = fields.Integer(compute="_compute_child_count", string="Sub-unit Count")
 
     @api.depends("name", "parent_id.complete_name")
@@ -66,6 +77,63 @@ class CrmTeam(models.Model):
         for team in self:
             team.planned_headcount = sum(team.headcount_ids.mapped("planned_count"))
             team.actual_headcount = actual.get(team, 0)
+
+    @api.depends("headcount_ids.planned_count", "crm_team_member_ids.role_id", "child_ids")
+    def _compute_subtree_headcount(self):
+        """Plan against actual over each unit's subtree: one query whatever the size of the tree."""
+        teams = self.filtered("id")
+        (self - teams).update({"subtree_planned_headcount": 0, "subtree_actual_headcount": 0, "gap_unit_count": 0})
+        if not teams:
+            return
+        self.flush_model(["parent_path", "active"])
+        self.env["crm.team.member"].flush_model(["crm_team_id", "role_id", "active"])
+        self.env["sales.org.headcount"].flush_model(["team_id", "role_id", "planned_count"])
+        rows = self.env.execute_query(SQL(
+            """
+            WITH pair AS (
+                SELECT root.id AS root_id, unit.id AS unit_id
+                  FROM crm_team root
+                  JOIN crm_team unit ON unit.parent_path LIKE root.parent_path || %(below)s
+                 WHERE root.id IN %(ids)s AND (unit.active OR unit.id = root.id)
+            ),
+            staff AS (
+                SELECT m.crm_team_id AS unit_id, m.role_id, count(*) AS actual
+                  FROM crm_team_member m
+                 WHERE m.active AND m.crm_team_id IN (SELECT unit_id FROM pair)
+                 GROUP BY m.crm_team_id, m.role_id
+            ),
+            plan AS (
+                SELECT h.team_id AS unit_id, h.role_id, h.planned_count AS planned, COALESCE(s.actual, 0) AS actual
+                  FROM sales_org_headcount h
+             LEFT JOIN staff s ON s.unit_id = h.team_id AND s.role_id = h.role_id
+                 WHERE h.team_id IN (SELECT unit_id FROM pair)
+            ),
+            unit AS (
+                SELECT u.unit_id, COALESCE(p.planned, 0) AS planned, COALESCE(a.actual, 0) AS actual,
+                       COALESCE(p.has_gap, FALSE) AS has_gap
+                  FROM (SELECT DISTINCT unit_id FROM pair) u
+             LEFT JOIN (SELECT unit_id, sum(planned) AS planned, bool_or(planned > actual) AS has_gap
+                          FROM plan GROUP BY unit_id) p ON p.unit_id = u.unit_id
+             LEFT JOIN (SELECT unit_id, sum(actual) AS actual FROM staff GROUP BY unit_id) a ON a.unit_id = u.unit_id
+            )
+            SELECT pair.root_id, sum(unit.planned), sum(unit.actual), count(*) FILTER (WHERE unit.has_gap)
+              FROM pair JOIN unit ON unit.unit_id = pair.unit_id
+             GROUP BY pair.root_id
+            """,
+            ids=tuple(teams.ids), below="%",
+        ))
+        figures = {root_id: (planned, actual, gaps) for root_id, planned, actual, gaps in rows}
+        for team in teams:
+            planned, actual, gaps = figures.get(team.id, (0, 0, 0))
+            team.subtree_planned_headcount = planned
+            team.subtree_actual_headcount = actual
+            team.gap_unit_count = gaps
+
+    @api.depends("member_ids", "user_id")
+    def _compute_staff_user_ids(self):
+        # the org chart shows the manager apart, once
+        for team in self:
+            team.staff_user_ids = team.member_ids - team.user_id
 
     @api.depends("child_ids")
     def _compute_child_count(self):

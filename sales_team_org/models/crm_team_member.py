@@ -11,6 +11,7 @@ class CrmTeamMember(models.Model):
     _inherit = ["crm.team.member", "sales.org.guarded.mixin"]
     _sales_org_system_fields = frozenset({"parent_member_id", "child_member_ids"})  # the tree's bookkeeping
 
+    crm_team_id = fields.Many2one(tracking=True)  # a move shows in the membership's chatter
     role_id = fields.Many2one(
         "sales.org.role",
         index="btree_not_null",
@@ -29,7 +30,9 @@ class CrmTeamMember(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        held = self.search([("user_id", "in", [vals["user_id"] for vals in vals_list if vals.get("user_id")])])
         members = super().create(vals_list)
+        members._log_transfers(held.filtered(lambda member: not member.active))  # archived by the new ones
         self.env["res.users"]._sales_org_sync_access(members.filtered("role_id").user_id)
         self.env["crm.team"]._sales_org_scope_changed()
         return members
@@ -51,6 +54,30 @@ class CrmTeamMember(models.Model):
         self.env["crm.team"]._sales_org_scope_changed()
         return res
 
+    def _log_transfers(self, left):
+        """Say in each new membership's chatter which unit its person left for it (stock CRM
+        archives their other memberships), in the person's language, in one batch."""
+        if self.env.context.get("tracking_disable"):
+            return
+        left_by_user = {member.user_id: member for member in left}
+        bodies = {}
+        for member in self.filtered("active"):
+            old = left_by_user.get(member.user_id)
+            if not old or old.crm_team_id == member.crm_team_id:
+                continue
+            env = member.with_context(lang=member.user_id.lang or self.env.lang).env
+            names = {
+                "old_unit": old.crm_team_id.with_env(env).name, "unit": member.crm_team_id.with_env(env).name,
+                "old_role": old.role_id.with_env(env).name or "—", "role": member.role_id.with_env(env).name or "—",
+            }
+            if old.role_id == member.role_id:
+                bodies[member.id] = env._("Transferred from %(old_unit)s to %(unit)s.", **names)
+            else:
+                bodies[member.id] = env._(
+                    "Transferred from %(old_unit)s (%(old_role)s) to %(unit)s (%(role)s).", **names)
+        if bodies:
+            self.browse(bodies)._message_log_batch(bodies)
+
     @api.model
     def _sql_leads(self, member="m", team="t", role="r"):
         """SQL condition: the membership leads its unit, its person being the unit manager or
@@ -66,12 +93,14 @@ class CrmTeamMember(models.Model):
     def _sql_writes_daily_report(self, member="m", team="t", role="r"):
         """SQL condition: the membership's person writes daily reports. They hold a role in an
         active unit and someone is above them to read their report, or their role asks for
-        reports even at the top. Needs its unit joined as `team` and its role joined as `role`."""
-        return SQL(
-            "(%s AND %s AND (%s IS NOT NULL OR %s))",
-            SQL.identifier(member, "active"), SQL.identifier(team, "active"),
-            SQL.identifier(member, "parent_member_id"), SQL.identifier(role, "daily_report_at_top"),
-        )
+        reports even at the top. Needs its unit joined as `team` and its role joined as `role`;
+        `team=None` for a membership known to be active in an active unit (an open period of
+        sales.org.assignment)."""
+        above = SQL("(%s IS NOT NULL OR %s)", SQL.identifier(member, "parent_member_id"),
+                    SQL.identifier(role, "daily_report_at_top"))
+        if team is None:
+            return above
+        return SQL("(%s AND %s AND %s)", SQL.identifier(member, "active"), SQL.identifier(team, "active"), above)
 
     @api.model
     def _sql_approvers(self, pairs):

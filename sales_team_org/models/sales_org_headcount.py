@@ -1,4 +1,8 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+GAP_OPERATORS = {"=", "!=", "<", "<=", ">", ">="}
 
 
 class SalesOrgHeadcount(models.Model):
@@ -15,7 +19,7 @@ class SalesOrgHeadcount(models.Model):
     role_id = fields.Many2one("sales.org.role", required=True, ondelete="restrict", index=True)
     planned_count = fields.Integer(string="Planned", default=1)
     actual_count = fields.Integer(string="Actual", compute="_compute_actual_count")
-    gap = fields.Integer(compute="_compute_actual_count", help="Planned minus actual.")
+    gap = fields.Integer(compute="_compute_actual_count", search="_search_gap", help="Planned minus actual.")
 
     _sql_constraints = [
         ("team_role_uniq", "unique(team_id, role_id)", "A role is planned once per unit."),
@@ -35,3 +39,19 @@ class SalesOrgHeadcount(models.Model):
         for line in self:
             line.actual_count = counts.get((line.team_id.id, line.role_id.id), 0)
             line.gap = line.planned_count - line.actual_count
+
+    def _search_gap(self, operator, value):
+        if operator not in GAP_OPERATORS or not isinstance(value, int) or isinstance(value, bool):
+            raise UserError(self.env._("Compare the gap with a whole number."))
+        self.env["crm.team.member"].flush_model(["crm_team_id", "role_id", "active"])
+        self.flush_model(["team_id", "role_id", "planned_count"])
+        ids = [line_id for line_id, in self.env.execute_query(SQL(
+            """
+            SELECT h.id FROM sales_org_headcount h
+             WHERE h.planned_count - (SELECT count(*) FROM crm_team_member m
+                                       WHERE m.active AND m.crm_team_id = h.team_id AND m.role_id = h.role_id)
+                   %s %s
+            """,
+            SQL(operator), value,
+        ))]
+        return [("id", "in", ids)]
