@@ -3,7 +3,7 @@ from odoo import api, fields, models
 
 class CrmLead(models.Model):
     _name = "crm.lead"
-    _inherit = ["crm.lead", "sales.org.guarded.mixin"]
+    _inherit = ["crm.lead", "sales.org.guarded.mixin", "sales.org.scope.mixin"]
     _sales_org_system_fields = frozenset({"sales_region_id"})  # follows the province
 
     sales_region_id = fields.Many2one(

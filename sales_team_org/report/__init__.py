@@ -1,1 +1,3 @@
 from . import sales_org_figure
+from . import sale_report
+from . import crm_activity_report
