@@ -15,16 +15,19 @@ class DailyReportExport(http.Controller):
             raise request.not_found()
         # Written to a temporary file, then streamed from it: memory stays bounded.
         fileobj = tempfile.TemporaryFile()
-        export._write_xlsx(fileobj)
+        try:
+            export._write_xlsx(fileobj)
+        except Exception:
+            fileobj.close()
+            raise
         size = fileobj.tell()
         fileobj.seek(0)
-        filename = request.env._("Daily Sales Reports") + ".xlsx"
         response = request.make_response(
             wrap_file(request.httprequest.environ, fileobj),
             headers=[
                 ("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
                 ("Content-Length", str(size)),
-                ("Content-Disposition", http.content_disposition(filename)),
+                ("Content-Disposition", http.content_disposition(export._filename())),
             ],
         )
         response.direct_passthrough = True
