@@ -1,5 +1,8 @@
+from collections import defaultdict
+
 from odoo import models
 from odoo.exceptions import AccessError
+from odoo.tools import html2plaintext, is_html_empty
 
 
 class MailActivity(models.Model):
@@ -14,11 +17,24 @@ class MailActivity(models.Model):
         return super().unlink()
 
     def _action_done(self, feedback=False, attachment_ids=None):
-        # a call or a meeting done: the figures count it (calls and visits), flagged by the server
+        # a call or a meeting done: the figures count it (calls and visits), flagged by the server,
+        # with what its user typed for the line of their daily report (read before mail deletes it)
+        texts = defaultdict(list)
+        for activity in self:
+            texts[activity.res_model, activity.res_id].append(activity._sales_call_text(feedback))
         messages, next_activities = super()._action_done(feedback=feedback, attachment_ids=attachment_ids)
-        messages.filtered(lambda message: message.mail_activity_type_id.category in ("phonecall", "meeting")) \
-            .sudo().sales_activity_done = True
+        for message in messages:
+            text = texts[message.model, message.res_id].pop(0) if texts[message.model, message.res_id] else False
+            if message.mail_activity_type_id.category in ("phonecall", "meeting"):
+                message.sudo().write({"sales_activity_done": True, "sales_activity_text": text})
         return messages, next_activities
+
+    def _sales_call_text(self, feedback):
+        """What was typed about the activity, most telling first: its summary, the feedback given
+        when marking it done, its note; one per line, or False."""
+        self.ensure_one()
+        note = False if is_html_empty(self.note) else html2plaintext(self.note).strip()
+        return "\n".join(text.strip() for text in (self.summary, feedback, note) if text and text.strip()) or False
 
     def _check_review_activity(self):
         """A review waiting for its approver is the workflow's (moved with the tree, closed by
@@ -29,3 +45,4 @@ class MailActivity(models.Model):
         if review and self.filtered(lambda activity: activity.activity_type_id == review
                                     and activity.user_id != self.env.user):
             raise AccessError(self.env._("A review waits for its approver: only they close it."))
+

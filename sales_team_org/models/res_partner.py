@@ -35,6 +35,7 @@ class ResPartner(models.Model):
         self._check_may_classify()
         return {
             "type": "ir.actions.act_window",
+            "name": self.env._("Classify the Customer"),
             "res_model": "sales.customer.classify",
             "view_mode": "form",
             "target": "new",

@@ -48,14 +48,16 @@ class SalesDailyReport(models.Model):
     line_ids = fields.One2many("sales.daily.report.line", "report_id", string="Calls and Visits", copy=False)
     # Review
     reminded = fields.Boolean(readonly=True, copy=False, help="The author was reminded to submit it.")
+    urged_date = fields.Datetime(string="Urged On", readonly=True, copy=False,
+                                 help="When a leader last asked for it from the board (催交).")
     # Key figures of the person's day (sales.org.figure), kept with the report when it is saved
-    call_count = fields.Integer(string="Calls", readonly=True)
-    visit_count = fields.Integer(string="Visits", readonly=True)
-    customer_count = fields.Integer(string="Customers Reached", readonly=True)
-    new_customer_count = fields.Integer(string="New Customers", readonly=True)
-    quotation_count = fields.Integer(string="Quotations Sent", readonly=True)
-    order_count = fields.Integer(string="Orders Confirmed", readonly=True)
-    order_amount = fields.Monetary(string="Orders Amount", readonly=True)
+    call_count = fields.Integer(string="Calls", readonly=True, copy=False)
+    visit_count = fields.Integer(string="Visits", readonly=True, copy=False)
+    customer_count = fields.Integer(string="Customers Reached", readonly=True, copy=False)
+    new_customer_count = fields.Integer(string="New Customers", readonly=True, copy=False)
+    quotation_count = fields.Integer(string="Quotations Sent", readonly=True, copy=False)
+    order_count = fields.Integer(string="Orders Confirmed", readonly=True, copy=False)
+    order_amount = fields.Monetary(string="Orders Amount", readonly=True, copy=False)
 
     _sql_constraints = [
         ("user_date_uniq", "unique(user_id, date)", "A person writes one daily report per day."),
@@ -114,6 +116,32 @@ class SalesDailyReport(models.Model):
     # Actions
     # ------------------------------------------------------------------
 
+    @api.model
+    def _action_open_today_report(self):
+        """New, from the daily reports: the user's report of today if they have one, so that
+        nobody writes a second one and loses it on saving; else a new one."""
+        report = self.search([("user_id", "=", self.env.uid), ("date", "=", self._today())], limit=1)
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Daily Report"),
+            "res_model": self._name,
+            "views": [(False, "form")],
+            "res_id": report.id,
+            "target": "current",
+        }
+
+    @api.model
+    def _action_open_to_review(self):
+        """To Review, from the menu: the reports waiting for the user, counted in the title."""
+        action = self._action_review_list()
+        count = self.search_count([("state", "=", "submitted"), ("approver_id", "=", self.env.uid)])
+        if count:
+            action["name"] = action["display_name"] = self.env._("Reports to Review (%(count)s)", count=count)
+        return action
+
+    def _action_review_list(self):
+        return self.env["ir.actions.act_window"]._for_xml_id("sales_team_org.sales_daily_report_action_review")
+
     # ------------------------------------------------------------------
     # Business
     # ------------------------------------------------------------------
@@ -123,7 +151,8 @@ class SalesDailyReport(models.Model):
         return self.env.company._sales_org_today()
 
     def _refresh_figures(self):
-        """Calls and meetings done that day become lines, once; then the day's figures."""
+        """Calls and meetings done that day become lines, once, with what their user typed
+        (else the activity type's name in the author's language); then the day's figures."""
         if not self:
             return
         self.env.flush_all()  # the SQL below reads messages and lines of this transaction too
@@ -133,7 +162,8 @@ class SalesDailyReport(models.Model):
             user = report.user_id
             rows = self.env.execute_query(SQL(
                 """
-                SELECT msg.id, msg.model, msg.res_id, msg.subject, atype.category, atype.name->>'en_US'
+                SELECT msg.id, msg.model, msg.res_id, msg.sales_activity_text, atype.category,
+                       COALESCE(atype.name->>%(lang)s, atype.name->>'en_US')
                   FROM mail_message msg
                   JOIN mail_activity_type atype ON atype.id = msg.mail_activity_type_id
                  WHERE msg.sales_activity_done AND msg.author_id = %(partner)s AND msg.create_uid = %(uid)s
@@ -142,7 +172,7 @@ class SalesDailyReport(models.Model):
                    AND NOT EXISTS (SELECT 1 FROM sales_daily_report_line l WHERE l.message_id = msg.id)
                  ORDER BY msg.id
                 """,
-                partner=user.partner_id.id, uid=user.id, start=start, end=end,
+                partner=user.partner_id.id, uid=user.id, start=start, end=end, lang=user.lang or "en_US",
             ))
             new_lines = []
             # the lead may have gone to someone else since: its customer stays on the line, and
@@ -150,15 +180,17 @@ class SalesDailyReport(models.Model):
             leads = self.env["crm.lead"].sudo().browse([r[2] for r in rows if r[1] == "crm.lead"]).exists()
             readable = leads.with_user(user)._filtered_access("read")
             lead_by_id = {lead.id: lead for lead in leads}
-            for message_id, model, res_id, subject, category, type_name in rows:
+            for message_id, model, res_id, text, category, type_name in rows:
                 lead = lead_by_id.get(res_id, leads.browse()) if model == "crm.lead" else leads.browse()
+                subject, _newline, result = (text or type_name).partition("\n")
                 new_lines.append({
                     "report_id": report.id,
                     "message_id": message_id,
                     "lead_id": lead.id if lead in readable else False,
                     "partner_id": lead.partner_id.id if lead else (res_id if model == "res.partner" else False),
                     "channel": "visit" if category == "meeting" else "phone",
-                    "subject": subject or type_name,
+                    "subject": subject,
+                    "result": result or False,
                 })
             Line.sudo().create(new_lines)
         self._fill_figures()

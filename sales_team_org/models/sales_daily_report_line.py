@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .res_partner import CLASSIFICATIONS
 from .sales_org_guard import check_system_fields
@@ -29,7 +29,7 @@ class SalesDailyReportLine(models.Model):
     contact_name = fields.Char(string="Contact Person")
     channel = fields.Selection(
         [("phone", "Phone"), ("visit", "Visit"), ("wechat", "WeChat"), ("email", "E-mail"), ("other", "Other")],
-        default="phone", required=True,
+        string="Contact Method", default="phone", required=True,
     )
     duration = fields.Float(help="In hours.")
     subject = fields.Char(string="Discussed")
@@ -109,6 +109,18 @@ class SalesDailyReportLine(models.Model):
     def _unlink_only_by_the_author(self):
         if not self.env.su:
             self.report_id._check_user_write({"line_ids"})
+
+    def action_classify_customer(self):
+        """A leader classifies the customer of a call from its report, whatever the report's
+        state: the classification is the customer's (its own rule and history), not the report's."""
+        self.ensure_one()
+        self.check_access("read")
+        if not self.partner_id:
+            raise UserError(self.env._("This call names no customer to classify."))
+        action = self.partner_id.action_set_classification()
+        action["context"] = dict(action["context"], default_reason=self.result or self.subject or False,
+                                 default_classification=self.classification or "primary")
+        return action
 
     def action_schedule_next_step(self):
         """The reviewer turns the next step into an activity for the report's author."""

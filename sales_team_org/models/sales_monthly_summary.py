@@ -1,10 +1,18 @@
 from collections import defaultdict
 
+from babel.dates import format_skeleton
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
+from odoo.tools.misc import babel_locale_parse, get_lang
+
+
+def format_month(env, month):
+    """A month as its readers write it: 2026年11月, November 2026."""
+    return format_skeleton("yMMMM", month, locale=babel_locale_parse(get_lang(env).code))
+
 
 FIGURES = ("report_count", "submitted_count", "call_count", "customer_count", "new_customer_count",
            "quotation_count", "order_count", "order_amount")
@@ -31,18 +39,19 @@ class SalesMonthlySummary(models.Model):
         default=lambda self: self.env.company._sales_org_today().replace(day=1),
         help="The first day of the month summed up.",
     )
+    month_label = fields.Char(string="Summary Month", compute="_compute_month_label")
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
     currency_id = fields.Many2one(related="company_id.currency_id")
     # The month's figures of the author's units and below (daily reports and orders)
-    people_count = fields.Integer(string="People", readonly=True)
-    report_count = fields.Integer(string="Daily Reports", readonly=True)
-    submitted_count = fields.Integer(string="Daily Reports Submitted", readonly=True)
-    call_count = fields.Integer(string="Calls and Visits", readonly=True)
-    customer_count = fields.Integer(string="Customers Reached", readonly=True)
-    new_customer_count = fields.Integer(string="New Customers", readonly=True)
-    quotation_count = fields.Integer(string="Quotations Sent", readonly=True)
-    order_count = fields.Integer(string="Orders Confirmed", readonly=True)
-    order_amount = fields.Monetary(string="Orders Amount", readonly=True)
+    people_count = fields.Integer(string="People", readonly=True, copy=False)
+    report_count = fields.Integer(string="Daily Reports", readonly=True, copy=False)
+    submitted_count = fields.Integer(string="Daily Reports Submitted", readonly=True, copy=False)
+    call_count = fields.Integer(string="Calls and Visits", readonly=True, copy=False)
+    customer_count = fields.Integer(string="Customers Reached", readonly=True, copy=False)
+    new_customer_count = fields.Integer(string="New Customers", readonly=True, copy=False)
+    quotation_count = fields.Integer(string="Quotations Sent", readonly=True, copy=False)
+    order_count = fields.Integer(string="Orders Confirmed", readonly=True, copy=False)
+    order_amount = fields.Monetary(string="Orders Amount", readonly=True, copy=False)
     # The author's words
     results = fields.Html(string="Results of the Month")
     problems = fields.Html(string="Problems Met")
@@ -57,6 +66,21 @@ class SalesMonthlySummary(models.Model):
         for summary in self:
             summary.name = f"{summary.user_id.name or ''} {summary.month.strftime('%Y-%m') if summary.month else ''}"
 
+    @api.depends("month")
+    @api.depends_context("lang")
+    def _compute_month_label(self):
+        for summary in self:
+            summary.month_label = summary.month and format_month(self.env, summary.month)
+
+    @api.onchange("user_id", "month", "company_id")
+    def _onchange_figures(self):
+        # a new summary shows its figures before it is saved (creating it stores them); only
+        # one's own, as only one's own is created
+        new = self.filtered(lambda summary: not summary._origin and summary.user_id == self.env.user
+                            and summary.month and summary.month <= summary.company_id._sales_org_today())
+        for summary, values in new._figures().items():
+            summary.update(values)
+
     @api.constrains("month")
     def _check_month(self):
         if any(summary.month.day != 1 for summary in self):
@@ -70,12 +94,19 @@ class SalesMonthlySummary(models.Model):
         summaries._refresh_figures()
         return summaries
 
+    def _action_review_list(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id("sales_team_org.sales_monthly_summary_action")
+        return dict(action, context={"search_default_to_review": 1})
+
     def _refresh_figures(self):
-        """The month's figures of the units each author leads and of the units below, whoever
-        did them: a figure stays with the unit it was booked in when its person moves. A few
-        queries whatever the number of summaries."""
+        self.env["sales.org.figure"]._store(self, self._figures())
+
+    def _figures(self):
+        """{summary: {field: value}}: the month's figures of the units each author leads and of
+        the units below, whoever did them: a figure stays with the unit it was booked in when its
+        person moves. A few queries whatever the number of summaries."""
         if not self:
-            return
+            return {}
         self.env.flush_all()
         units = {s: s.user_id.sudo().sales_org_team_ids for s in self}
         all_units = self.env["crm.team"].union(*units.values())
@@ -112,7 +143,7 @@ class SalesMonthlySummary(models.Model):
                     sums[figure] += row[figure]
             people = set(summary.user_id.sudo().sales_org_user_ids.ids) - {summary.user_id.id}
             values[summary] = dict(sums, people_count=len(people))
-        self.env["sales.org.figure"]._store(self, values)
+        return values
 
     # ------------------------------------------------------------------
     # Monthly rhythm

@@ -1,3 +1,5 @@
+from markupsafe import Markup
+
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
@@ -52,6 +54,12 @@ class SalesOrgReviewMixin(models.AbstractModel):
     review_date = fields.Datetime(readonly=True, copy=False)
     review_comment = fields.Text(tracking=True, copy=False)
     submit_date = fields.Datetime(readonly=True, copy=False)
+    read_by_id = fields.Many2one(
+        "res.users", string="Read By", readonly=True, copy=False,
+        help="The first of those who may review it to open it once submitted.",
+    )
+    read_date = fields.Datetime(string="Read On", readonly=True, copy=False)
+    read_label = fields.Char(string="Read Receipt", compute="_compute_read_label")
     is_locked = fields.Boolean(
         compute="_compute_is_locked", help="Not the current user's to change: not theirs, or no longer a draft."
     )
@@ -71,6 +79,15 @@ class SalesOrgReviewMixin(models.AbstractModel):
         reviewable = self._reviewable_by(self.env.user)
         for document in self:
             document.can_review = document in reviewable
+
+    @api.depends("read_by_id", "read_date")
+    @api.depends_context("tz", "lang")
+    def _compute_read_label(self):
+        for document in self:
+            document.read_label = document.read_date and self.env._(
+                "Read by %(person)s %(date)s", person=document.read_by_id.sudo().name,
+                date=fields.Datetime.context_timestamp(document, document.read_date).strftime("%m-%d %H:%M"),
+            )
 
     # ------------------------------------------------------------------
     # ORM
@@ -95,6 +112,22 @@ class SalesOrgReviewMixin(models.AbstractModel):
             self._check_user_write(set(vals))
         return super().write(vals)
 
+    def web_read(self, specification):
+        # a form opens one record: its first reader among those who may review it is recorded
+        if len(self) == 1 and not self.env.context.get("sales_org_listing"):
+            self._mark_read()
+        return super().web_read(specification)
+
+    web_read._readonly = False  # the read receipt is written: not on a read-only replica
+
+    @api.readonly
+    @api.model
+    def web_search_read(self, domain, specification, offset=0, limit=None, order=None, count_limit=None):
+        # a list or kanban of one record reads it through web_read: not an opening of it
+        return super(SalesOrgReviewMixin, self.with_context(sales_org_listing=True)).web_search_read(
+            domain, specification, offset=offset, limit=limit, order=order, count_limit=count_limit,
+        )
+
     @api.ondelete(at_uninstall=False)
     def _unlink_only_own_drafts(self):
         if any(document.state != "draft" for document in self):
@@ -117,8 +150,10 @@ class SalesOrgReviewMixin(models.AbstractModel):
         self._before_submit()
         documents = self.sudo()
         documents._refresh_approvers()  # the tree as it is at the time of submitting
-        documents.write({"state": "submitted", "submit_date": fields.Datetime.now()})
+        documents.write({"state": "submitted", "submit_date": fields.Datetime.now(),
+                         "read_by_id": False, "read_date": False})
         documents._schedule_review()
+        documents._notify_review()
         return True
 
     def action_refresh_figures(self):
@@ -128,9 +163,10 @@ class SalesOrgReviewMixin(models.AbstractModel):
         return True
 
     def action_approve(self):
+        """Approve these documents, one or several selected in the list: all or none."""
         self._check_reviewer()
         self._decide("reviewed")
-        return True
+        return self._action_next_review()
 
     def action_return(self):
         self._check_reviewer()
@@ -142,7 +178,29 @@ class SalesOrgReviewMixin(models.AbstractModel):
                 body=document.review_comment, partner_ids=document.user_id.partner_id.ids,
                 subtype_xmlid="mail.mt_comment",
             )
-        return True
+        return self._action_next_review()
+
+    def _action_next_review(self):
+        """After a decision on the form (its buttons say `open_next_review`): the next document
+        waiting for this user, else the list of those to review."""
+        if not self.env.context.get("open_next_review"):
+            return True
+        following = self.search([("state", "=", "submitted"), ("approver_id", "=", self.env.uid),
+                                 ("id", "not in", self.ids)], limit=1)
+        if not following:
+            return dict(self._action_review_list(), target="main")
+        return {
+            "type": "ir.actions.act_window",
+            "name": following.display_name,
+            "res_model": self._name,
+            "views": [(False, "form")],
+            "res_id": following.id,
+            "target": "current",
+        }
+
+    def _action_review_list(self):
+        """Hook: the window action listing the documents waiting for the user's review."""
+        raise NotImplementedError
 
     # ------------------------------------------------------------------
     # Business
@@ -161,9 +219,36 @@ class SalesOrgReviewMixin(models.AbstractModel):
         raise NotImplementedError
 
     def _decide(self, state):
-        documents = self.sudo()
+        # the decision is logged in one batch rather than tracked one document at a time
+        documents = self.sudo().with_context(tracking_disable=True)
         documents.write({"state": state, "reviewer_id": self.env.uid, "review_date": fields.Datetime.now()})
         documents.activity_unlink(["sales_team_org.mail_activity_type_review"])
+        decision = self.env._("Approved") if state == "reviewed" else self.env._("Returned for changes")
+        body = Markup("<p>%s</p>") % decision
+        documents._message_log_batch(dict.fromkeys(documents.ids, body))
+
+    def _mark_read(self):
+        """Record the first reader of a submitted document among those who may review it."""
+        if self.state == "submitted" and not self.read_date and self._reviewable_by(self.env.user):
+            self.sudo().write({"read_by_id": self.env.uid, "read_date": fields.Datetime.now()})
+
+    def _notify_review(self):
+        """Tell each approver at once, in their language, inbox or e-mail as they chose: one
+        notification per approver, on the document (the first of them when several)."""
+        for approver, documents in self.filtered("approver_id").grouped("approver_id").items():
+            documents = documents.with_context(lang=approver.lang)
+            env = documents.env
+            model_description = env["ir.model"]._get(self._name).display_name
+            documents[0].message_notify(
+                partner_ids=approver.partner_id.ids,
+                subject=env._("%(person)s submitted %(document)s for your review",
+                              person=documents[0].user_id.name, document=documents[0].display_name),
+                body=env["ir.qweb"]._render("sales_team_org.message_review_requested", {
+                    "documents": documents, "model_description": model_description,
+                }, minimal_qcontext=True),
+                model_description=model_description,
+                email_layout_xmlid="mail.mail_notification_layout",
+            )
 
     def _schedule_review(self):
         """The approver's to-do for each of these submitted documents."""
@@ -261,8 +346,10 @@ class SalesOrgReviewMixin(models.AbstractModel):
             self._check_reviewer()
 
     def _check_reviewer(self):
-        if any(document.state != "submitted" for document in self):
-            raise UserError(self.env._("Only a submitted document can be reviewed."))
+        not_submitted = self.filtered(lambda document: document.state != "submitted")
+        if not_submitted:
+            raise UserError(self.env._("%(document)s is not submitted: only a submitted document can be reviewed.",
+                                       document=not_submitted[0].display_name))
         if self.env.su:
             return
         user = self.env.user

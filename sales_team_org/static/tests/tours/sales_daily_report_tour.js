@@ -163,7 +163,7 @@ const TOURS = {
             run: "edit Add the customer's answer to the second call.",
         },
         ...headerButton("action_return", w.return),
-        statusIs(w.returned),
+        { content: "nothing else waits: back to the list", trigger: ".o_list_view .o_view_nocontent" },
     ],
     rep_resubmits_report: (w) => [
         ...phoneMenu("sales_team_org.menu_sales_daily_reports"),
@@ -189,7 +189,7 @@ const TOURS = {
         ...desktopMenu("sales_team_org.menu_sales_daily_root", "sales_team_org.menu_sales_daily_reports_review"),
         { content: "open the rep's report", trigger: `.o_data_row:contains('${REP}') td[name=user_id]`, run: "click" },
         ...headerButton("action_approve", w.approve),
-        statusIs(w.reviewed),
+        { content: "nothing else waits: back to the list", trigger: ".o_list_view .o_view_nocontent" },
     ],
     director_overview: (w) => [
         ...desktopMenu("sales_team_org.menu_sales_org_root", "sales_team_org.menu_sales_org_chart"),
@@ -237,7 +237,7 @@ const TOURS = {
         },
         { content: "read the results", trigger: ".o_field_widget[name=results]:contains('回款 80%')" },
         ...headerButton("action_approve", w.approve),
-        statusIs(w.reviewed),
+        { content: "nothing else waits: back to the list", trigger: ".o_list_view .o_view_nocontent" },
     ],
 };
 
