@@ -17,3 +17,10 @@ from . import test_sales_org_bad_input
 from . import test_sales_org_figure
 from . import test_sales_org_demo
 from . import test_sales_daily_report_pdf
+from . import test_sales_org_unit_screens
+from . import test_sales_daily_report_status
+from . import test_sales_org_analysis
+from . import test_sales_daily_report_flows
+from . import test_sales_daily_report_flows_tour
+from . import test_sales_org_review_flow
+from . import test_sales_org_review_flow_tour

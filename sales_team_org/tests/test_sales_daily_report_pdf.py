@@ -103,8 +103,8 @@ class TestSalesDailyReportPdf(HttpCase, SalesOrgCommon):
             self.assertFalse(missing, f"not whole on a line of the PDF:\n{text}")
 
         # title, labels of the header, the calls' columns and the figures, in Chinese
-        on_one_line("电话销售日报表", "销售员：", "日期：", "单位：",
-                    "客户", "联系人", "销售渠道", "洽谈内容", "结果", "下一步", "客户分类",
+        on_one_line("电话销售日报表", "销售员：", "日期：", "团队：",
+                    "客户", "联系人", "沟通方式", "洽谈内容", "结果", "下一步", "客户分类",
                     "联系客户数", "新客户", "已发报价单", "确认订单数", "订单金额", "销售日记")
         # the names, whole
         on_one_line("陈静", "上海电话销售组", CUSTOMER, "陈经理", "赵总", "主攻客户", "电话", "拜访",
