@@ -1,5 +1,7 @@
 from collections import defaultdict
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.tools import SQL
 
@@ -75,8 +77,8 @@ class CrmTeamMember(models.Model):
             else:
                 bodies[member.id] = env._(
                     "Transferred from %(old_unit)s (%(old_role)s) to %(unit)s (%(role)s).", **names)
-        if bodies:
-            self.browse(bodies)._message_log_batch(bodies)
+        if bodies:  # names are text, not markup
+            self.browse(bodies)._message_log_batch({mid: Markup("<p>%s</p>") % body for mid, body in bodies.items()})
 
     @api.model
     def _sql_leads(self, member="m", team="t", role="r"):

@@ -77,8 +77,9 @@ class ResUsers(models.Model):
     def write(self, vals):
         res = super().write(vals)
         if "active" in vals:
-            # an archived person's period ends, a restored person's begins again
-            self.env["sales.org.assignment"]._sync()
+            # an archived person leaves the tree (their period ends, their reviews move on), a
+            # restored person comes back to it
+            self.env["crm.team"]._sales_org_scope_changed()
         return res
 
     def _sales_org_sync_access(self, users):

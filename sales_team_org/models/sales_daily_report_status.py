@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from odoo import fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 
 from .sales_org_review_mixin import REVIEW_STATES
 
@@ -87,29 +87,36 @@ class SalesDailyReportStatus(models.Model):
 
     def action_urge(self):
         """催交: remind these people now of their report of that day, each person at most once an hour.
-        Their leaders only (people of their scope, never themselves); the reminder is the
-        author's to-do on the report, a draft made for them if they have not started it."""
+        Only who reviews their reports (their approver, a leader above it, the sales administrator);
+        the reminder is the author's to-do on the report, a draft made for them if they have not
+        started it, and one e-mail per person for those who chose e-mail."""
         self.check_access("read")
         leader = self.env.user
-        is_admin = leader.has_group("sales_team.group_sale_manager")
-        if not (is_admin or leader.has_group("sales_team_org.group_sale_unit_leader")):
+        if not (leader.has_group("sales_team.group_sale_manager")
+                or leader.has_group("sales_team_org.group_sale_unit_leader")):
             raise AccessError(self.env._("Only the leaders of a unit remind its people of their reports."))
         rows = self.filtered(lambda row: not row.is_submitted)
         if not rows:
             raise UserError(self.env._("These reports are submitted: nobody to remind."))
         if leader in rows.user_id:
             raise UserError(self.env._("Your own report needs no reminder from the board."))
-        if not is_admin and rows.user_id - leader.sales_org_user_ids:
-            raise AccessError(self.env._("You remind only the people of your units and below."))
+        # a person in two units has two rows of a day, one report; who has left is not reminded
+        days = {(row.user_id, row.date): row.company_id for row in rows if row.user_id.active}
+        if not days:
+            raise UserError(self.env._("These people have left: nobody to remind."))
         Report = self.env["sales.daily.report"].sudo()
-        reports = Report.search([("user_id", "in", rows.user_id.ids), ("date", "in", list(set(rows.mapped("date"))))])
+        reports = Report.search([("user_id", "in", [user.id for user, _day in days]),
+                                 ("date", "in", list({day for _user, day in days}))])
+        reports = reports.filtered(lambda report: (report.user_id, report.date) in days)
         have = {(report.user_id, report.date) for report in reports}
         reports |= Report._bulk_create([
-            {"user_id": row.user_id.id, "date": row.date, "company_id": row.company_id.id}
-            for row in rows if (row.user_id, row.date) not in have
+            {"user_id": user.id, "date": day, "company_id": company.id}
+            for (user, day), company in days.items() if (user, day) not in have
         ])
-        reports = reports.filtered(lambda report: (report.user_id, report.date) in
-                                   {(row.user_id, row.date) for row in rows})
+        # those whose reports the leader reviews (their approver or above it): not a peer, not a
+        # leader of theirs; the drafts made above go with the refusal
+        if reports - reports._led_by(leader):
+            raise AccessError(self.env._("You remind only the people whose reports you review."))
         now = fields.Datetime.now()
         # a person is reminded at most once an hour, whichever of their days it was about
         people_urged = Report.search([("user_id", "in", reports.user_id.ids),
@@ -123,20 +130,25 @@ class SalesDailyReportStatus(models.Model):
             ))
         urged.write({"urged_date": now})
         urged._fill_figures()
+        # the new to-do replaces the earlier reminders of the report, not adds to them
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        urged.activity_ids.filtered(lambda activity: activity.automated and activity.activity_type_id == todo).unlink()
         urged._schedule_activities(
-            self.env.ref("mail.mail_activity_data_todo"), lambda report: report.user_id,
+            todo, lambda report: report.user_id,
             lambda env, report: env._("%(leader)s asks for your daily report of %(date)s",
-                                      leader=leader.name, date=report.date),
-            fields.Date.context_today(self),
+                                      leader=leader.name, date=format_date(env, report.date)),
+            self.env.company._sales_org_today(),
         )
-        Report._send_mails([
-            (report.user_id.partner_id,
-             report.with_context(lang=report.user_id.lang).env._("Daily report of %(date)s", date=report.date),
-             report.with_context(lang=report.user_id.lang).env._(
-                 "%(leader)s asks for your daily report of %(date)s: list your calls and visits, write your "
-                 "sales diary and submit it.", leader=leader.name, date=report.date))
-            for report in urged.filtered(lambda report: report.user_id.notification_type == "email")
-        ])
+        # one e-mail per person, whatever the number of their days
+        mails = []
+        for user, their in urged.filtered(lambda report: report.user_id.notification_type == "email") \
+                .grouped("user_id").items():
+            env = their.with_context(lang=user.lang).env
+            dates = ", ".join(format_date(env, day) for day in sorted(their.mapped("date")))
+            mails.append((user.partner_id, env._("Daily report of %(date)s", date=dates), env._(
+                "%(leader)s asks for your daily report of %(date)s: list your calls and visits, write your "
+                "sales diary and submit it.", leader=leader.name, date=dates)))
+        Report._send_mails(mails)
         message = self.env._("Reminded: %(people)s.", people=", ".join(urged.user_id.mapped("name")))
         if recent:
             message += " " + self.env._("Reminded less than an hour ago, not again: %(people)s.",

@@ -55,7 +55,7 @@ class SalesOrgReviewMixin(models.AbstractModel):
     review_comment = fields.Text(tracking=True, copy=False)
     submit_date = fields.Datetime(readonly=True, copy=False)
     read_by_id = fields.Many2one(
-        "res.users", string="Read By", readonly=True, copy=False,
+        "res.users", readonly=True, copy=False,
         help="The first of those who may review it to open it once submitted.",
     )
     read_date = fields.Datetime(string="Read On", readonly=True, copy=False)

@@ -1,8 +1,10 @@
+from datetime import datetime
+
 from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import SalesOrgCommon
 
@@ -56,7 +58,8 @@ class TestSalesDailyReportStatus(HttpCase, SalesOrgCommon):
 
         with freeze_time("2026-11-24 05:01:00"):
             self.row(self.rep_shanghai, self.manager).action_urge()
-        self.assertEqual(len(self.urge_activities(self.rep_shanghai)), 2)
+        self.assertEqual(len(self.urge_activities(self.rep_shanghai)), 1, "the new reminder replaces the old one")
+        self.assertEqual(report.urged_date, datetime(2026, 11, 24, 5, 1))
         self.assertEqual(len(report.search([("user_id", "=", self.rep_shanghai.id)])), 1, "the same report")
 
     def test_only_leaders_urge_their_own_people(self):
@@ -66,6 +69,14 @@ class TestSalesDailyReportStatus(HttpCase, SalesOrgCommon):
                 row.with_user(outsider).action_urge()
         with self.assertRaises(AccessError, msg="another region's leader"):
             row.with_user(self.regional_north).action_urge()
+        # a deputy of the business unit sees its manager's row, but does not review the manager
+        deputy = new_test_user(self.env, login="t_deputy", groups="base.group_user", name="T_Deputy")
+        self.env["crm.team.member"].create({"crm_team_id": self.east_business.id, "user_id": deputy.id,
+                                            "role_id": self.role_supervisor.id})
+        manager_row = self.row(self.manager, deputy)
+        self.assertTrue(manager_row)
+        with self.assertRaisesRegex(AccessError, "whose reports you review", msg="one's own leader"):
+            manager_row.action_urge()
         with self.assertRaisesRegex(UserError, "own report"):
             self.row(self.manager, self.manager).action_urge()
         self.assertFalse(self.env["sales.daily.report"].search([("user_id", "in", self.people.ids)]),
