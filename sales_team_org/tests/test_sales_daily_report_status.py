@@ -75,8 +75,10 @@ class TestSalesDailyReportStatus(HttpCase, SalesOrgCommon):
                                             "role_id": self.role_supervisor.id})
         manager_row = self.row(self.manager, deputy)
         self.assertTrue(manager_row)
-        with self.assertRaisesRegex(AccessError, "whose reports you review", msg="one's own leader"):
+        # Odoo's assertRaises undoes the call, as the failed RPC's transaction would be
+        with self.assertRaises(AccessError, msg="one's own leader") as caught:
             manager_row.action_urge()
+        self.assertIn("whose reports you review", str(caught.exception))
         with self.assertRaisesRegex(UserError, "own report"):
             self.row(self.manager, self.manager).action_urge()
         self.assertFalse(self.env["sales.daily.report"].search([("user_id", "in", self.people.ids)]),
