@@ -98,6 +98,29 @@ class SalesOrgCommon(TransactionCase):
                 "order_line": [Command.create({"product_id": cls.product.id, "product_uom_qty": 1})],
             })
 
+    @classmethod
+    def work_every_day(cls):
+        """Every day is a working day of the test's people, in Shanghai: tests on the real clock
+        (tours, the board) find them due whatever day the suite runs."""
+        every_day = cls.env["resource.calendar"].create({
+            "name": "T Every Day", "tz": "Asia/Shanghai", "attendance_ids": [Command.create({
+                "name": f"Day {day}", "dayofweek": str(day), "hour_from": 8, "hour_to": 17,
+            }) for day in range(7)],
+        })
+        cls.env["resource.resource"].create([
+            {"name": person.name, "user_id": person.id, "calendar_id": every_day.id} for person in cls.people
+        ])
+        cls.people.tz = "Asia/Shanghai"  # the browser's today is the company's
+        cls.env.company.resource_calendar_id.tz = "Asia/Shanghai"
+
+    def speak_chinese(self):
+        """The test's people read the add-on and Odoo in 简体中文."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"].search([
+            ("name", "in", ["base", "web", "mail", "crm", "sales_team", "sales_team_org"]),
+        ])._update_translations(["zh_CN"])
+        self.people.write({"lang": "zh_CN"})
+
     def leads_of(self, *people):
         return self.env["crm.lead"].union(*(self.leads[p] for p in people))
 

@@ -46,9 +46,5 @@ class TestSalesDailyReportFlowsTour(HttpCase, SalesOrgCommon):
         self.flows("en_US")
 
     def test_flows_chinese(self):
-        self.env["res.lang"]._activate_lang("zh_CN")
-        self.env["ir.module.module"].search([
-            ("name", "in", ["base", "web", "mail", "crm", "sales_team", "sales_team_org"]),
-        ])._update_translations(["zh_CN"])
-        self.people.write({"lang": "zh_CN"})
+        self.speak_chinese()
         self.flows("zh_CN")

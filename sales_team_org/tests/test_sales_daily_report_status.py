@@ -2,7 +2,6 @@ from datetime import datetime
 
 from freezegun import freeze_time
 
-from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 
@@ -19,17 +18,7 @@ class TestSalesDailyReportStatus(HttpCase, SalesOrgCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        # every day is a working day of the test's people, whatever day the suite runs
-        every_day = cls.env["resource.calendar"].create({
-            "name": "T Every Day", "tz": "Asia/Shanghai", "attendance_ids": [Command.create({
-                "name": f"Day {day}", "dayofweek": str(day), "hour_from": 8, "hour_to": 17,
-            }) for day in range(7)],
-        })
-        cls.env["resource.resource"].create([
-            {"name": person.name, "user_id": person.id, "calendar_id": every_day.id} for person in cls.people
-        ])
-        cls.people.tz = "Asia/Shanghai"
-        cls.env.company.resource_calendar_id.tz = "Asia/Shanghai"
+        cls.work_every_day()
         cls.Status = cls.env["sales.daily.report.status"]
 
     def row(self, person, viewer):
@@ -97,11 +86,7 @@ class TestSalesDailyReportStatus(HttpCase, SalesOrgCommon):
         self.assertEqual(len(self.urge_activities(self.rep_shanghai)), 1)
 
     def test_manager_urges_from_the_phone_chinese(self):
-        self.env["res.lang"]._activate_lang("zh_CN")
-        self.env["ir.module.module"].search([
-            ("name", "in", ["base", "web", "mail", "crm", "sales_team", "sales_team_org"]),
-        ])._update_translations(["zh_CN"])
-        self.people.write({"lang": "zh_CN"})
+        self.speak_chinese()
         self.browser_size = "375x800"
         self.touch_enabled = True
         self.start_tour(BOARD, "sales_team_org_manager_urges_zh_CN", login="t_manager")

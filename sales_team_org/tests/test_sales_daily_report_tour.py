@@ -1,4 +1,3 @@
-from odoo import Command
 from odoo.tests import HttpCase, tagged
 
 from .common import SalesOrgCommon
@@ -15,18 +14,7 @@ class TestSalesDailyReportTour(HttpCase, SalesOrgCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        # the tours run on the real clock: every day is a working day of the test's people, so
-        # that the director's board has them whatever day the suite runs
-        every_day = cls.env["resource.calendar"].create({
-            "name": "T Every Day", "tz": "Asia/Shanghai", "attendance_ids": [Command.create({
-                "name": f"Day {day}", "dayofweek": str(day), "hour_from": 8, "hour_to": 17,
-            }) for day in range(7)],
-        })
-        cls.env["resource.resource"].create([
-            {"name": person.name, "user_id": person.id, "calendar_id": every_day.id} for person in cls.people
-        ])
-        cls.people.tz = "Asia/Shanghai"  # the browser's today is the company's
-        cls.env.company.resource_calendar_id.tz = "Asia/Shanghai"
+        cls.work_every_day()
 
     def tour(self, name, login, size, lang):
         self.browser_size = size
@@ -70,9 +58,5 @@ class TestSalesDailyReportTour(HttpCase, SalesOrgCommon):
         self.round_trip("en_US")
 
     def test_round_trip_chinese(self):
-        self.env["res.lang"]._activate_lang("zh_CN")
-        self.env["ir.module.module"].search([
-            ("name", "in", ["base", "web", "mail", "crm", "sales_team", "sales_team_org"]),
-        ])._update_translations(["zh_CN"])
-        self.people.write({"lang": "zh_CN"})
+        self.speak_chinese()
         self.round_trip("zh_CN")

@@ -29,9 +29,5 @@ class TestSalesOrgReviewFlowTour(HttpCase, ReviewFlowCommon):
         self.review("en_US")
 
     def test_review_flow_chinese(self):
-        self.env["res.lang"]._activate_lang("zh_CN")
-        self.env["ir.module.module"].search([
-            ("name", "in", ["base", "web", "mail", "crm", "sales_team", "sales_team_org"]),
-        ])._update_translations(["zh_CN"])
-        self.people.write({"lang": "zh_CN"})
+        self.speak_chinese()
         self.review("zh_CN")
