@@ -3,8 +3,12 @@
 // report (desktop); a rep taps New and finds today's report instead of a second one, then
 // submits it from the button in sight (phone). Registered once per language.
 
-import { registry } from "@web/core/registry";
-import { stepUtils } from "@web_tour/tour_service/tour_utils";
+import {
+    desktopMenu,
+    phoneMenu,
+    registerTours,
+    statusIs,
+} from "@sales_team_org/../tests/tours/sales_org_tour_utils";
 
 const WORDS = {
     en_US: { submitted: "Submitted", secondary: "Secondary Target" },
@@ -12,53 +16,6 @@ const WORDS = {
 };
 
 const REP = "T_Rep_Shanghai";
-
-function phoneMenu(menuXmlid) {
-    return [
-        { content: "open the app menu", trigger: ".o_main_navbar .o_menu_toggle", run: "click" },
-        {
-            content: "show all apps",
-            trigger: ".o_app_menu_sidebar .o_sidebar_topbar a.btn-primary",
-            run: "click",
-        },
-        {
-            content: "open CRM",
-            trigger: ".o_app_menu_sidebar li.o_app[data-menu-xmlid='crm.crm_menu_root']",
-            run: "click",
-        },
-        { trigger: ".o_action_manager .o_view_controller" },
-        { content: "open the app menu", trigger: ".o_main_navbar .o_menu_toggle", run: "click" },
-        {
-            content: "open the menu",
-            trigger: `.o_app_menu_sidebar li[data-menu-xmlid='${menuXmlid}']`,
-            run: "click",
-        },
-    ];
-}
-
-function desktopMenu(sectionXmlid, menuXmlid) {
-    return [
-        stepUtils.showAppsMenuItem(),
-        { content: "open CRM", trigger: ".o_app[data-menu-xmlid='crm.crm_menu_root']", run: "click" },
-        {
-            content: "open the section",
-            trigger: `.o_menu_sections button[data-menu-xmlid='${sectionXmlid}']`,
-            run: "click",
-        },
-        {
-            content: "open the menu",
-            trigger: `.dropdown-item[data-menu-xmlid='${menuXmlid}']`,
-            run: "click",
-        },
-    ];
-}
-
-function statusIs(label) {
-    return {
-        content: `the report is ${label}`,
-        trigger: `.o_statusbar_status button.o_arrow_button_current:contains('${label}')`,
-    };
-}
 
 const TOURS = {
     manager_classifies_from_line: (w) => [
@@ -129,11 +86,4 @@ const TOURS = {
     ],
 };
 
-for (const [lang, words] of Object.entries(WORDS)) {
-    for (const [name, steps] of Object.entries(TOURS)) {
-        registry.category("web_tour.tours").add(`sales_team_org_${name}_${lang}`, {
-            url: "/odoo",
-            steps: () => steps(words),
-        });
-    }
-}
+registerTours(TOURS, WORDS);

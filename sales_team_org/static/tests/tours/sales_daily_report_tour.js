@@ -3,8 +3,12 @@
 // director at a desk; then a monthly summary handed up and approved. Each tour is registered
 // once per language; only the words differ.
 
-import { registry } from "@web/core/registry";
-import { stepUtils } from "@web_tour/tour_service/tour_utils";
+import {
+    desktopMenu,
+    phoneMenu,
+    registerTours,
+    statusIs,
+} from "@sales_team_org/../tests/tours/sales_org_tour_utils";
 
 const WORDS = {
     en_US: {
@@ -36,48 +40,6 @@ const WORDS = {
 };
 
 const REP = "T_Rep_Shanghai";
-
-/** Phone: the app sidebar, then a menu of the CRM app. */
-function phoneMenu(menuXmlid) {
-    return [
-        { content: "open the app menu", trigger: ".o_main_navbar .o_menu_toggle", run: "click" },
-        {
-            content: "show all apps",
-            trigger: ".o_app_menu_sidebar .o_sidebar_topbar a.btn-primary",
-            run: "click",
-        },
-        {
-            content: "open CRM",
-            trigger: ".o_app_menu_sidebar li.o_app[data-menu-xmlid='crm.crm_menu_root']",
-            run: "click",
-        },
-        { trigger: ".o_action_manager .o_view_controller" },
-        { content: "open the app menu", trigger: ".o_main_navbar .o_menu_toggle", run: "click" },
-        {
-            content: "open the menu",
-            trigger: `.o_app_menu_sidebar li[data-menu-xmlid='${menuXmlid}']`,
-            run: "click",
-        },
-    ];
-}
-
-/** Desktop: the apps menu, CRM, then a menu under one of its sections. */
-function desktopMenu(sectionXmlid, menuXmlid) {
-    return [
-        stepUtils.showAppsMenuItem(),
-        { content: "open CRM", trigger: ".o_app[data-menu-xmlid='crm.crm_menu_root']", run: "click" },
-        {
-            content: "open the section",
-            trigger: `.o_menu_sections button[data-menu-xmlid='${sectionXmlid}']`,
-            run: "click",
-        },
-        {
-            content: "open the menu",
-            trigger: `.dropdown-item[data-menu-xmlid='${menuXmlid}']`,
-            run: "click",
-        },
-    ];
-}
 
 function addCall(contact, subject, nextStep) {
     return [
@@ -126,13 +88,6 @@ function headerButton(name, label) {
             run: "click",
         },
     ];
-}
-
-function statusIs(label) {
-    return {
-        content: `the report is ${label}`,
-        trigger: `.o_statusbar_status button.o_arrow_button_current:contains('${label}')`,
-    };
 }
 
 const TOURS = {
@@ -241,11 +196,4 @@ const TOURS = {
     ],
 };
 
-for (const [lang, words] of Object.entries(WORDS)) {
-    for (const [name, steps] of Object.entries(TOURS)) {
-        registry.category("web_tour.tours").add(`sales_team_org_${name}_${lang}`, {
-            url: "/odoo",
-            steps: () => steps(words),
-        });
-    }
-}
+registerTours(TOURS, WORDS);

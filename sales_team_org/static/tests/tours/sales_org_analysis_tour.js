@@ -2,8 +2,7 @@
 // The director reads the orders by sales region from CRM's reporting, then narrows them to one
 // region. Registered once per language; only the words differ.
 
-import { registry } from "@web/core/registry";
-import { stepUtils } from "@web_tour/tour_service/tour_utils";
+import { desktopMenu, registerTours } from "@sales_team_org/../tests/tours/sales_org_tour_utils";
 
 const WORDS = {
     en_US: { untaxedTotal: "Untaxed Total" },
@@ -15,18 +14,7 @@ const NORTH = "T North Region";
 
 function directorSalesByRegion(w) {
     return [
-        stepUtils.showAppsMenuItem(),
-        { content: "open CRM", trigger: ".o_app[data-menu-xmlid='crm.crm_menu_root']", run: "click" },
-        {
-            content: "open the reporting",
-            trigger: ".o_menu_sections button[data-menu-xmlid='crm.crm_menu_report']",
-            run: "click",
-        },
-        {
-            content: "open the sales analysis",
-            trigger: ".dropdown-item[data-menu-xmlid='sales_team_org.menu_sales_org_sale_report']",
-            run: "click",
-        },
+        ...desktopMenu("crm.crm_menu_report", "sales_team_org.menu_sales_org_sale_report"),
         {
             content: "the orders' untaxed total",
             trigger: `.o_pivot .o_pivot_measure_row:contains('${w.untaxedTotal}')`,
@@ -58,9 +46,4 @@ function directorSalesByRegion(w) {
     ];
 }
 
-for (const [lang, words] of Object.entries(WORDS)) {
-    registry.category("web_tour.tours").add(`sales_team_org_director_sales_by_region_${lang}`, {
-        url: "/odoo",
-        steps: () => directorSalesByRegion(words),
-    });
-}
+registerTours({ director_sales_by_region: directorSalesByRegion }, WORDS);
