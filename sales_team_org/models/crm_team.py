@@ -94,7 +94,13 @@ class CrmTeam(models.Model):
                 SELECT root.id AS root_id, unit.id AS unit_id
                   FROM crm_team root
                   JOIN crm_team unit ON unit.parent_path LIKE root.parent_path || %(below)s
-                 WHERE root.id IN %(ids)s AND (unit.active OR unit.id = root.id)
+                 WHERE root.id IN %(ids)s
+                   -- a unit counts while it and every unit between it and the root are active
+                   AND NOT EXISTS (
+                       SELECT 1 FROM crm_team mid
+                        WHERE NOT mid.active
+                          AND mid.parent_path LIKE root.parent_path || %(strictly_below)s
+                          AND unit.parent_path LIKE mid.parent_path || %(below)s)
             ),
             staff AS (
                 SELECT m.crm_team_id AS unit_id, m.role_id, count(*) AS actual
@@ -120,7 +126,7 @@ class CrmTeam(models.Model):
               FROM pair JOIN unit ON unit.unit_id = pair.unit_id
              GROUP BY pair.root_id
             """,
-            ids=tuple(teams.ids), below="%",
+            ids=tuple(teams.ids), below="%", strictly_below="_%",
         ))
         figures = {root_id: (planned, actual, gaps) for root_id, planned, actual, gaps in rows}
         for team in teams:

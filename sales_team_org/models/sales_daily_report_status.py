@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from odoo import fields, models
+from odoo.osv import expression
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, format_date
 
@@ -36,6 +37,8 @@ class SalesDailyReportStatus(models.Model):
     is_submitted = fields.Boolean(readonly=True)
     call_count = fields.Integer(string="Calls", readonly=True)
     order_amount = fields.Float(readonly=True)
+    is_today = fields.Boolean(string="Today", compute="_compute_is_today", search="_search_is_today",
+                              help="The day that has come in the row's company, not in the browser.")
 
     @property
     def _table_query(self):
@@ -84,6 +87,21 @@ class SalesDailyReportStatus(models.Model):
              working=self.env["res.company"]._sql_sales_org_working_day(
                  SQL("a.user_id"), SQL("day.day"), SQL("ctz.tz"), SQL("a.company_id"),
                  calendar=SQL("COALESCE(a.own_calendar_id, ctz.calendar_id)")))
+
+    def _compute_is_today(self):
+        for row in self:
+            row.is_today = row.date == row.company_id._sales_org_today()
+
+    def _search_is_today(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Today is searched as true or false."))
+        days = {}  # one day per company of the user; most often one day for all
+        for company in self.env.companies:
+            days.setdefault(company._sales_org_today(), []).append(company.id)
+        domain = [("date", "=", next(iter(days)))] if len(days) == 1 else expression.OR([
+            [("company_id", "in", company_ids), ("date", "=", day)] for day, company_ids in days.items()
+        ])
+        return domain if (operator == "=") == value else ["!", *domain]
 
     def action_urge(self):
         """催交: remind these people now of their report of that day, each person at most once an hour.

@@ -77,7 +77,8 @@ class SalesMonthlySummary(models.Model):
         # a new summary shows its figures before it is saved (creating it stores them); only
         # one's own, as only one's own is created
         new = self.filtered(lambda summary: not summary._origin and summary.user_id == self.env.user
-                            and summary.month and summary.month <= summary.company_id._sales_org_today())
+                            and summary.company_id and summary.month and summary.month.day == 1
+                            and summary.month <= summary.company_id._sales_org_today())
         for summary, values in new._figures().items():
             summary.update(values)
 

@@ -255,6 +255,14 @@ class TestSalesDailyReportFlows(SalesOrgCommon):
         })
         other._onchange_figures()
         self.assertEqual(other.call_count, 0)
+        # half-typed: a day that is not a month's first, or no company yet, shows nothing and fails nothing
+        for values in ({"month": self.today.replace(day=2)}, {"company_id": False}):
+            half = self.Summary.with_user(self.manager).new({
+                "user_id": self.manager.id, "month": self.today.replace(day=1), "company_id": self.env.company.id,
+                **values,
+            })
+            half._onchange_figures()
+            self.assertEqual(half.call_count, 0)
         saved = summary.save()
         self.assertEqual((saved.people_count, saved.report_count, saved.call_count), (3, 1, 3))
 

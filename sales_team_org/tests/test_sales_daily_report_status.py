@@ -51,6 +51,17 @@ class TestSalesDailyReportStatus(HttpCase, SalesOrgCommon):
         self.assertEqual(report.urged_date, datetime(2026, 11, 24, 5, 1))
         self.assertEqual(len(report.search([("user_id", "=", self.rep_shanghai.id)])), 1, "the same report")
 
+    @freeze_time("2026-11-23 23:30:00")  # 07:30 on the 24th in Shanghai, still the 23rd in UTC
+    def test_today_is_the_company_day_not_the_database_or_browser_day(self):
+        rows = self.Status.with_user(self.manager).search([("is_today", "=", True)])
+        self.assertTrue(rows)
+        self.assertEqual(set(rows.mapped("date")), {datetime(2026, 11, 24).date()})
+        self.assertTrue(all(rows.mapped("is_today")))
+        others = self.Status.with_user(self.manager).search([("is_today", "=", False)], limit=5)
+        self.assertTrue(others and not any(others.mapped("is_today")))
+        with self.assertRaises(UserError):
+            self.Status.search([("is_today", "in", [True])])
+
     def test_only_leaders_urge_their_own_people(self):
         row = self.row(self.rep_shanghai, self.manager)
         for outsider in (self.rep_north, self.clerk_east):

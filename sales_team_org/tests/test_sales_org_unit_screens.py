@@ -77,6 +77,14 @@ class TestSalesOrgSubtreeHeadcount(SalesOrgPlannedCommon):
         self.env["crm.team.member"].search([("user_id", "=", self.clerk_east.id)]).action_archive()
         self.assertEqual(self.figures(self.east), (1, 1, 2, 3, 1))
 
+    def test_active_unit_under_an_archived_one_counts_for_nothing_above_it(self):
+        self.east_business.action_archive()
+        self.assertTrue(self.shanghai.active)
+        self.assertEqual(self.figures(self.east), (1, 1, 1, 1, 0))
+        self.assertEqual(self.figures(self.hq), (1, 1, 4, 4, 0))
+        # read from the archived unit itself, its subtree is still its own
+        self.assertEqual(self.figures(self.east_business)[2:], (5, 5, 1))
+
     def test_gap_search_refuses_what_is_not_a_comparison_with_a_number(self):
         with self.assertRaises(UserError):
             self.env["sales.org.headcount"].search([("gap", "in", [1, 2])])
