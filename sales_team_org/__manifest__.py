@@ -3,7 +3,7 @@
     "name": "Sales Team Organisation",
     "summary": "Sales organisation on top of CRM teams: unit tree, roles, "
     "regions and access mapped to the hierarchy",
-    "version": "18.0.1.4.0",
+    "version": "18.0.1.5.0",
     "category": "Sales/CRM",
     "license": "AGPL-3",
     "author": "sales_team_org developers",
@@ -15,6 +15,7 @@
         "data/ir_cron_data.xml",
         "data/mail_activity_type_data.xml",
         "data/sales_org_review_templates.xml",
+        "data/sales_daily_report_section_data.xml",
         "views/sales_org_role_views.xml",
         "views/sales_org_region_views.xml",
         "views/sales_org_headcount_views.xml",
@@ -24,6 +25,7 @@
         "views/crm_lead_views.xml",
         "views/res_partner_views.xml",
         "views/sales_daily_report_views.xml",
+        "views/sales_daily_report_section_views.xml",
         "views/sales_daily_report_status_views.xml",
         "views/sales_customer_classification_views.xml",
         "views/sales_monthly_summary_views.xml",
@@ -37,6 +39,7 @@
         "views/sales_team_org_menus.xml",
     ],
     "assets": {
+        "web.assets_backend": ["sales_team_org/static/src/check_in/*"],
         "web.assets_tests": ["sales_team_org/static/tests/tours/*.js"],
     },
     "post_init_hook": "post_init_hook",

@@ -18,8 +18,11 @@ from . import mail_message
 from . import sale_order
 from . import sales_daily_report
 from . import sales_daily_report_line
+from . import sales_daily_report_section
+from . import sales_daily_report_answer
 from . import sales_daily_report_status
 from . import sales_daily_digest
 from . import sales_monthly_summary
 from . import res_config_settings
 from . import res_company
+from . import ir_attachment

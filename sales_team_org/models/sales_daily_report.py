@@ -4,7 +4,7 @@ from datetime import datetime, time, timedelta
 import pytz
 from markupsafe import Markup, escape
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL, format_amount
 
@@ -27,7 +27,7 @@ class SalesDailyReport(models.Model):
     _description = "Daily Sales Report"
     _order = "date desc, user_id"
     _check_company_auto = True
-    _sales_org_author_fields = frozenset({"diary", "team_id", "line_ids"})
+    _sales_org_author_fields = frozenset({"diary", "team_id", "line_ids", "answer_ids"})
     _sales_org_create_fields = frozenset({"user_id", "company_id", "date"})
     _sales_org_unit_field = "team_id"
 
@@ -46,6 +46,8 @@ class SalesDailyReport(models.Model):
     currency_id = fields.Many2one(related="company_id.currency_id")
     diary = fields.Html(string="Sales Diary", sanitize_overridable=True)
     line_ids = fields.One2many("sales.daily.report.line", "report_id", string="Calls and Visits", copy=False)
+    answer_ids = fields.One2many("sales.daily.report.answer", "report_id", string="Sections", copy=False,
+                                 help="The template of the author's role in the unit: done today, needs coordination…")
     # Review
     reminded = fields.Boolean(readonly=True, copy=False, help="The author was reminded to submit it.")
     urged_date = fields.Datetime(string="Urged On", readonly=True, copy=False,
@@ -72,6 +74,17 @@ class SalesDailyReport(models.Model):
     def _compute_team_id(self):
         for report in self:
             report.team_id = report.user_id.sale_team_id
+
+    @api.onchange("team_id")
+    def _onchange_team_id_add_sections(self):
+        """The form shows the sections of the author's role in the unit before it is saved."""
+        if self.state not in ("draft", "returned"):
+            return
+        member = self.env["crm.team.member"].sudo().search(
+            [("user_id", "=", self.user_id.id), ("crm_team_id", "=", self.team_id.id)], limit=1)
+        sections = member.role_id.report_section_ids.filtered("active") - self.answer_ids.section_id
+        if sections:
+            self.answer_ids = [Command.create({"section_id": section.id}) for section in sections.sorted()]
 
     @api.constrains("team_id", "user_id")
     def _check_team_id(self):
@@ -102,15 +115,24 @@ class SalesDailyReport(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         reports = super().create(vals_list)
+        reports._add_missing_sections()
         if not self.env.context.get("sales_org_bulk"):  # the reminder's drafts: nothing done yet
             reports._refresh_figures()
         return reports
 
     def write(self, vals):
         res = super().write(vals)
+        if "team_id" in vals:
+            self._add_missing_sections()
         if "line_ids" in vals:
             self._fill_figures()
         return res
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_photos_of_lines(self):
+        # the lines go with the report by the database's cascade, which would leave their photos
+        # behind, readable by anyone once their line is gone
+        self.line_ids.photo_ids.sudo().unlink()
 
     # ------------------------------------------------------------------
     # Actions
@@ -149,6 +171,33 @@ class SalesDailyReport(models.Model):
     @api.model
     def _today(self):
         return self.env.company._sales_org_today()
+
+    def _add_missing_sections(self):
+        """Each draft gets an empty answer for each section of its author's role in its unit that
+        it lacks (nothing written is removed): one query for any number of reports."""
+        if not self:
+            return
+        self.env.flush_all()
+        added = self.env.execute_query(SQL(
+            """
+            INSERT INTO sales_daily_report_answer
+                   (report_id, section_id, sequence, user_id, date, company_id,
+                    create_uid, create_date, write_uid, write_date)
+            SELECT r.id, s.id, s.sequence, r.user_id, r.date, r.company_id,
+                   %(uid)s, now() at time zone 'utc', %(uid)s, now() at time zone 'utc'
+              FROM sales_daily_report r
+              JOIN crm_team_member m ON m.user_id = r.user_id AND m.crm_team_id = r.team_id AND m.active
+              JOIN sales_org_role_daily_report_section_rel rel ON rel.role_id = m.role_id
+              JOIN sales_daily_report_section s ON s.id = rel.section_id AND s.active
+             WHERE r.id IN %(ids)s AND r.state IN ('draft', 'returned')
+             ORDER BY r.id, s.sequence, s.id
+                ON CONFLICT (report_id, section_id) DO NOTHING
+         RETURNING id
+            """,
+            ids=tuple(self.ids), uid=self.env.uid,
+        ))
+        if added:
+            self.invalidate_recordset(["answer_ids"])
 
     def _refresh_figures(self):
         """Calls and meetings done that day become lines, once, with what their user typed

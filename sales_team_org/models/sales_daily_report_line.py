@@ -1,8 +1,14 @@
-from odoo import api, fields, models
+import math
+from urllib.parse import urlencode
+
+from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .res_partner import CLASSIFICATIONS
 from .sales_org_guard import check_system_fields
+
+CHECK_IN_POSITION = frozenset({"check_in_latitude", "check_in_longitude", "check_in_accuracy"})
+MAX_ACCURACY = 100_000  # metres: beyond, a browser's position tells nothing
 
 
 class SalesDailyReportLine(models.Model):
@@ -13,8 +19,11 @@ class SalesDailyReportLine(models.Model):
     _order = "report_id, sequence, id"
     _check_company_auto = True
     # The report's author, day and company follow the report; the done activity a line was
-    # filled from and the scheduling of its next step are the workflow's.
-    _sales_org_system_fields = frozenset({"user_id", "date", "company_id", "message_id", "activity_scheduled"})
+    # filled from and the scheduling of its next step are the workflow's; the time of a check-in
+    # is the server's, stamped whenever a position is written.
+    _sales_org_system_fields = frozenset({
+        "user_id", "date", "company_id", "message_id", "activity_scheduled", "check_in_date",
+    })
 
     report_id = fields.Many2one("sales.daily.report", required=True, ondelete="cascade", index=True)
     sequence = fields.Integer(default=10)
@@ -45,6 +54,21 @@ class SalesDailyReportLine(models.Model):
         help="The done activity this line was filled from.",
     )
     activity_scheduled = fields.Boolean(readonly=True, copy=False)
+    # Visit: photos and a check-in from the phone's browser
+    photo_ids = fields.Many2many(
+        "ir.attachment", "sales_daily_report_line_photo_rel", "line_id", "attachment_id", string="Photos",
+        copy=False, help="Photos taken on the visit, readable by whoever may read the line.",
+    )
+    check_in_latitude = fields.Float(string="Check-in Latitude", digits=(10, 7), copy=False, aggregator=None)
+    check_in_longitude = fields.Float(string="Check-in Longitude", digits=(10, 7), copy=False, aggregator=None)
+    check_in_accuracy = fields.Float(
+        string="Check-in Accuracy", digits=(10, 1), copy=False, aggregator=None,
+        help="In metres, as the phone's browser measured it.",
+    )
+    check_in_date = fields.Datetime(
+        string="Checked In On", readonly=True, copy=False, help="Set by the server when the position is saved.",
+    )
+    check_in_map_url = fields.Char(string="Check-in Map", compute="_compute_check_in_map_url")
 
     _sql_constraints = [
         ("message_uniq", "unique(message_id)", "A done activity fills one line only."),
@@ -67,6 +91,20 @@ class SalesDailyReportLine(models.Model):
             partner = line.partner_id.commercial_partner_id
             if partner.sales_classification != line.classification:
                 partner._set_sales_classification(line.classification, reason=line.result or line.subject)
+
+    @api.depends("check_in_latitude", "check_in_longitude", "partner_id")
+    def _compute_check_in_map_url(self):
+        for line in self:
+            if (line.check_in_latitude, line.check_in_longitude) == (0, 0):
+                line.check_in_map_url = False
+                continue
+            # Amap's URI API, usable in China, told the position is WGS-84 (what browsers give)
+            line.check_in_map_url = "https://uri.amap.com/marker?" + urlencode({
+                "position": f"{line.check_in_longitude:.7f},{line.check_in_latitude:.7f}",
+                "coordinate": "wgs84",
+                # the marker's label: the customer's name stays with us, not on the map's server
+                "name": self.env._("Check-in"),
+            }, safe=",")
 
     @api.constrains("duration")
     def _check_duration(self):
@@ -91,8 +129,15 @@ class SalesDailyReportLine(models.Model):
         if not self.env.su:
             reports = self.env["sales.daily.report"].browse({vals["report_id"] for vals in vals_list if vals.get("report_id")})
             reports._check_user_write({"line_ids"})
+        # the report's author, day and company, even when given empty: never the caller's
+        related = {"user_id", "date", "company_id"}
+        vals_list = [self._stamp_check_in({fname: value for fname, value in vals.items() if fname not in related},
+                                          self.browse()) for vals in vals_list]
+        new_photos = self._check_new_photos(self._photo_ids_in(vals_list))
         lines = super().create(vals_list)
         lines._check_references_readable()
+        if new_photos:
+            lines._link_photos()
         return lines
 
     def write(self, vals):
@@ -100,9 +145,27 @@ class SalesDailyReportLine(models.Model):
         check_system_fields(self, vals, self._sales_org_system_fields | {"report_id"})
         if not self.env.su and set(vals) - {"classification"}:
             self.report_id._check_user_write({"line_ids"})
-        res = super().write(vals)
+        if "photo_ids" in vals:
+            self._check_new_photos(self._photo_ids_in([vals]) - set(self.photo_ids.ids))
+            old_photos = {line: line.photo_ids for line in self}
+        if CHECK_IN_POSITION & vals.keys():
+            # the date follows the position as the record will have it, record by record
+            groups = {}
+            for line in self:
+                line_vals = self._stamp_check_in(dict(vals), line)
+                groups.setdefault(bool(line_vals.get("check_in_date")), (line_vals, []))[1].append(line.id)
+            res = True
+            for line_vals, ids in groups.values():
+                res = super(SalesDailyReportLine, self.browse(ids)).write(line_vals)
+        else:
+            res = super().write(vals)
         if {"lead_id", "partner_id"} & vals.keys():
             self._check_references_readable()
+        if "photo_ids" in vals:
+            self._link_photos()
+            # a photo taken off its line is deleted: nobody needs it, nobody else may read it
+            removed = self.env["ir.attachment"].union(*(old - line.photo_ids for line, old in old_photos.items()))
+            removed.sudo().filtered(lambda photo: photo.res_model == self._name and photo.res_id in self.ids).unlink()
         return res
 
     @api.ondelete(at_uninstall=False)
@@ -140,8 +203,92 @@ class SalesDailyReportLine(models.Model):
             line.sudo().activity_scheduled = True
         return True
 
+    @api.model
+    def _stamp_check_in(self, vals, line):
+        """Validate the position `vals` give `line` (a new line if empty): both coordinates or
+        neither, in range, a positive accuracy. The server's clock dates it; no position, no date."""
+        if not CHECK_IN_POSITION & vals.keys():
+            return vals
+        env = self.env
+        position = {}
+        for fname in CHECK_IN_POSITION:
+            value = vals[fname] if fname in vals else (line[fname] if line.check_in_date else False)
+            if value is None or value is False:
+                value = False
+            else:
+                try:
+                    value = float(value)
+                except (TypeError, ValueError):
+                    raise ValidationError(env._("%(value)s is not a number.", value=value)) from None
+                if not math.isfinite(value):
+                    raise ValidationError(env._("%(value)s is not a number.", value=value))
+            position[fname] = value
+        latitude, longitude = position["check_in_latitude"], position["check_in_longitude"]
+        accuracy = position["check_in_accuracy"]
+        if (latitude is False) != (longitude is False):
+            raise ValidationError(env._("A check-in has both a latitude and a longitude, or neither."))
+        if latitude is not False and not -90 <= latitude <= 90:
+            raise ValidationError(env._("A latitude lies between -90 and 90 degrees, not %(value)s.", value=latitude))
+        if longitude is not False and not -180 <= longitude <= 180:
+            raise ValidationError(env._(
+                "A longitude lies between -180 and 180 degrees, not %(value)s.", value=longitude,
+            ))
+        if accuracy is not False and not 0 <= accuracy <= MAX_ACCURACY:
+            raise ValidationError(env._("The accuracy of a check-in is a distance in metres, not %(value)s.",
+                                        value=accuracy))
+        # (0, 0) is how the web client sends the position of a new line without one
+        if latitude is False or (latitude, longitude) == (0, 0):
+            vals.update(check_in_latitude=False, check_in_longitude=False, check_in_accuracy=False,
+                        check_in_date=False)
+        else:
+            vals.update(position, check_in_date=fields.Datetime.now())
+        return vals
+
+    @api.model
+    def _photo_ids_in(self, vals_list):
+        """The attachment ids the x2many commands of `vals_list` put on lines."""
+        ids = set()
+        for vals in vals_list:
+            for command in vals.get("photo_ids") or ():
+                if command[0] == Command.LINK:
+                    ids.add(command[1])
+                elif command[0] == Command.SET:
+                    ids.update(command[2])
+                elif command[0] == Command.CREATE and not self.env.su:
+                    raise AccessError(self.env._("Upload a photo before putting it on a call or visit."))
+        return ids
+
+    def _check_new_photos(self, attachment_ids):
+        """A line takes only images its writer uploaded and that are on no other record (else
+        putting an id on one's line would open someone else's file to its readers)."""
+        if not attachment_ids or self.env.su:
+            return attachment_ids
+        attachments = self.env["ir.attachment"].sudo().browse(attachment_ids).exists()
+        if len(attachments) != len(attachment_ids):
+            raise UserError(self.env._("A photo of this call or visit no longer exists: upload it again."))
+        for attachment in attachments:
+            if (
+                attachment.create_uid != self.env.user
+                or attachment.res_field
+                or attachment.res_id and not (attachment.res_model == self._name and attachment.res_id in self.ids)
+            ):
+                raise AccessError(self.env._(
+                    "%(file)s is not a photo you uploaded for this call or visit.", file=attachment.name,
+                ))
+            if not (attachment.mimetype or "").startswith("image/"):
+                raise ValidationError(self.env._("%(file)s is not an image.", file=attachment.name))
+        return attachment_ids
+
+    def _link_photos(self):
+        """The photos belong to their line: whoever reads the line reads them, nobody else."""
+        for line in self:
+            photos = line.photo_ids.sudo().filtered(
+                lambda photo: (photo.res_model, photo.res_id) != (self._name, line.id))
+            photos.write({"res_model": self._name, "res_id": line.id})
+
     def _check_references_readable(self):
         """A line names only the leads and customers its writer may read (their names show)."""
         if not self.env.su:
             self.lead_id.check_access("read")
             self.partner_id.check_access("read")
+

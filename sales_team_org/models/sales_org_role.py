@@ -54,6 +54,13 @@ class SalesOrgRole(models.Model):
         help="People in this role write daily reports even with nobody above them to read them. "
              "Otherwise the top of the tree (the sales director) is not asked for any.",
     )
+    report_section_ids = fields.Many2many(
+        "sales.daily.report.section", "sales_org_role_daily_report_section_rel", "role_id", "section_id",
+        string="Daily Report Sections",
+        default=lambda self: self.env["sales.daily.report.section"].search([]),
+        help="What people in this role answer in their daily reports, before the diary "
+             "(e.g. Done Today, Needs Coordination).",
+    )
     # Headcount
     headcount_ids = fields.One2many("sales.org.headcount", "role_id", string="Headcount Plan")
     member_ids = fields.One2many("crm.team.member", "role_id", string="Holders")

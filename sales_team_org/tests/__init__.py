@@ -24,3 +24,5 @@ from . import test_sales_daily_report_flows
 from . import test_sales_daily_report_flows_tour
 from . import test_sales_org_review_flow
 from . import test_sales_org_review_flow_tour
+from . import test_sales_daily_report_line_visit
+from . import test_sales_daily_report_sections

@@ -1,5 +1,12 @@
+import base64
+
 from odoo import Command
 from odoo.tests import TransactionCase, new_test_user
+
+# a 1x1 PNG
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAACXBIWXMAAC4jAAAuIwF4pT92AAAAD0lEQVQIHQEEAPv/AIdaewLIAV0IjhGPAAAAAElFTkSuQmCC"
+)
 
 
 class SalesOrgCommon(TransactionCase):

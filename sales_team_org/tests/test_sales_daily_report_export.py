@@ -96,6 +96,34 @@ class TestSalesDailyReportExport(HttpCase, SalesOrgCommon):
         sheet = book[self.supervisor.name]
         self.assertEqual([sheet[ref].value for ref in ("E4", "F4", "L4")], ["Visit", 30, "Draft"])
 
+    def test_answered_sections_before_the_diary(self):
+        """今日完成 / 需协调…: the sections the author answered, a line a row under the report's calls,
+        in the template's order; the empty ones are left out."""
+        draft = self.reports.filtered(lambda r: r.user_id == self.rep_shanghai and r.date == self.today)
+        answers = {answer.section_id.get_external_id()[answer.section_id.id].split(".")[1]: answer
+                   for answer in draft.with_user(self.rep_shanghai).answer_ids}
+        answers["daily_report_section_coordination"].body = "3% off for Hengda?\nThe manager decides."
+        answers["daily_report_section_done"].body = "Quoted Hengda"
+        answers["daily_report_section_tomorrow"].body = "  \n "  # nothing to say
+        book = self.export(self.supervisor, report_ids=[Command.set(self.reports.ids)])
+        sheet = book[self.rep_shanghai.name]
+        # the reviewed report (calls, diary, reviewer) as before, then today's call and its sections
+        self.assertEqual(self.rows(sheet)[4][:2], ["Sales Diary", "Met Mr. Li about the gate."])
+        self.assertEqual((sheet["G8"].value, sheet["L8"].value), ("Talk 0", "Draft"))
+        self.assertEqual(self.rows(sheet)[8:11], [
+            ["Done Today", "Quoted Hengda"] + [None] * 10,
+            ["Needs Coordination", "3% off for Hengda?"] + [None] * 10,
+            [None, "The manager decides."] + [None] * 10,
+        ])
+        for ref in ("A9", "A10"):
+            self.assertTrue(sheet[ref].font.b, f"{ref} is a label")
+        self.assertEqual(sheet["A13"].value, "Total")
+        self.assertEqual(sheet.max_row, 18)
+        # a sheet per unit shows them the same way
+        sheet = self.export(self.manager, sheet_by="team", team_id=self.east.id)["T Shanghai Phone"]
+        self.assertIn(["Needs Coordination", "3% off for Hengda?"] + [None] * 10, self.rows(sheet))
+        self.assertNotIn("Not Done", [row[0] for row in self.rows(sheet)])
+
     def test_long_texts_run_on_in_lines_as_wide_as_the_page(self):
         chinese = "今天拜访了张总，谈了价格，他要样品。" * 12
         lines = _wrap(chinese, 100)

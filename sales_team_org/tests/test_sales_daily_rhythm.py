@@ -139,7 +139,7 @@ class TestSalesDailyRhythm(SalesOrgCommon):
             self.env.registry.clear_cache()  # cold caches: the same starting point at both sizes
 
         for when, cron, queries in (
-            (AFTER_REMINDER_HOUR, self.Report._cron_remind_missing_reports, 41),
+            (AFTER_REMINDER_HOUR, self.Report._cron_remind_missing_reports, 42),
             (AFTER_DIGEST_HOUR, self.Report._cron_send_digest, 28),
         ):
             with self.subTest(cron=cron.__name__), freeze_time(when), self.env.cr.savepoint() as savepoint:

@@ -19,7 +19,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import Command, fields
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .common import SalesOrgCommon
+from .common import PNG, SalesOrgCommon
 
 ROLES = ("rep", "clerk", "manager", "regional", "director", "admin", "outsider")
 LEADERS_OF_REP = {"manager", "regional", "director", "admin"}  # above the rep's approver (the supervisor)
@@ -64,7 +64,7 @@ ALLOW = {
     **{("sales.daily.report", f): nobody for f in WORKFLOW | {
         "date", "reminded", "urged_date", "call_count", "visit_count", "customer_count", "new_customer_count", "quotation_count",
         "order_count", "order_amount"}},
-    **{("sales.daily.report", f): author_of_draft for f in ("diary", "team_id", "line_ids")},
+    **{("sales.daily.report", f): author_of_draft for f in ("diary", "team_id", "line_ids", "answer_ids")},
     ("sales.daily.report", "review_comment"): reviewer,
     **{("sales.monthly.summary", f): nobody for f in WORKFLOW | {
         "month", "people_count", "report_count", "submitted_count", "call_count", "customer_count",
@@ -74,10 +74,15 @@ ALLOW = {
     # A call of a report: its author's while the report is a draft; the customer's
     # classification is the leaders' (through the customer's own rule)
     **{("sales.daily.report.line", f): nobody for f in (
-        "report_id", "user_id", "date", "company_id", "message_id", "activity_scheduled")},
+        "report_id", "user_id", "date", "company_id", "message_id", "activity_scheduled", "check_in_date")},
     **{("sales.daily.report.line", f): author_of_draft for f in (
         "sequence", "lead_id", "partner_id", "contact_name", "channel", "duration", "subject", "result",
-        "next_step", "next_step_date")},
+        "next_step", "next_step_date", "photo_ids", "check_in_latitude", "check_in_longitude",
+        "check_in_accuracy")},
+    # A section of the report's template: its author's text while a draft; where it belongs, the server's
+    ("sales.daily.report.answer", "body"): author_of_draft,
+    **{("sales.daily.report.answer", f): nobody for f in (
+        "report_id", "section_id", "sequence", "user_id", "date", "company_id")},
     ("sales.daily.report.line", "classification"): classifier,
     # The organisation: configured by the sales administrator; the tree's own bookkeeping by nobody
     **{("crm.team", f): sales_admin for f in (
@@ -88,7 +93,8 @@ ALLOW = {
     **{("crm.team.member", f): nobody for f in ("parent_member_id", "child_member_ids")},
     **{("sales.org.role", f): sales_admin for f in (
         "name", "code", "sequence", "active", "level", "parent_id", "description", "duty_ids", "access_level",
-        "daily_report_at_top", "headcount_ids", "member_ids")},
+        "daily_report_at_top", "headcount_ids", "member_ids", "report_section_ids")},
+    **{("sales.daily.report.section", f): sales_admin for f in ("name", "sequence", "active", "placeholder")},
     **{("sales.org.role.duty", f): sales_admin for f in ("role_id", "sequence", "name", "kind")},
     **{("sales.org.region", f): sales_admin for f in (
         "name", "code", "sequence", "active", "country_id", "state_ids", "team_ids")},
@@ -195,6 +201,15 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             "outsider_draft": report(cls.outsider, 3),
         }
         reports["rep_submitted"].sudo().review_comment = "Add the contact person."
+        # a visit checked in, with a photo its author took (kept once the report is submitted)
+        cls.photos = {}
+        for key in ("rep_draft", "rep_submitted", "north_draft", "outsider_draft"):
+            person = reports[key].user_id
+            cls.photos[key] = env["ir.attachment"].with_user(person).create(
+                {"name": "visit.png", "raw": PNG, "res_model": "sales.daily.report.line", "res_id": 0})
+            reports[key].line_ids.sudo().write({
+                "check_in_latitude": 31.2304, "check_in_longitude": 121.4737, "check_in_accuracy": 12.0,
+                "photo_ids": [Command.link(cls.photos[key].id)]})
         summaries = {
             "manager_draft": summary(cls.manager, 1),
             "manager_submitted": summary(cls.manager, 2, submit=True),
@@ -246,6 +261,11 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             "sales.daily.report.line": {
                 f"line of {key}": (reports[key].line_ids, line_facts(key))
                 for key in ("rep_draft", "rep_submitted", "north_draft", "outsider_draft")},
+            "sales.daily.report.answer": {
+                f"section of {key}": (reports[key].answer_ids[:1], document_facts(reports[key]))
+                for key in ("rep_draft", "rep_submitted", "north_draft", "outsider_draft")},
+            "sales.daily.report.section": {"section": (env.ref("sales_team_org.daily_report_section_coordination"),
+                                                       cls.shared)},
             "crm.team": {"Shanghai": (cls.shanghai, unit_facts("A")), "B HQ": (cls.b_hq, unit_facts("B"))},
             "crm.team.member": {
                 "rep's membership": (env["crm.team.member"].search([("user_id", "=", cls.rep_shanghai.id)]),
@@ -355,11 +375,15 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             "crm.team.member": self.env["crm.team.member"].search([("user_id", "=", self.supervisor.id)]),
             "mail.message": self.env["mail.message"].search([], limit=1),
             "sale.order": self.orders[self.rep_north],
+            "sales.daily.report.section": self.env.ref("sales_team_org.daily_report_section_done"),
         }
         special = {
             ("sales.daily.report", "team_id"): lambda: record.sudo().team_id,  # the author's own unit
             ("sales.org.role", "parent_id"): lambda: self.role_director,
         }
+        if (record._name, fname) == ("sales.daily.report.line", "photo_ids"):
+            # only a photo the writer uploaded may go on a line (its own tests): here, who may take them off
+            return [[Command.CLEAR.value, 0, 0]]
         if (record._name, fname) == ("sales.org.role", "headcount_ids"):  # shared: plans of every company
             return [[Command.CREATE.value, 0, {"team_id": self.north.id, "planned_count": 2}]]
         if (record._name, fname) in special:
@@ -441,6 +465,7 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             return (self.company_a if role == "outsider" else self.company_b).id
 
         decided = {"state": "reviewed", "reviewer_id": self.director.id, "order_amount": 9999999}
+        spare_section = self.env["sales.daily.report.section"].create({"name": "T Spare Section"})
         creates = [
             ("sales.daily.report", "their own", lambda r: {"diary": "<p>Today</p>"}, everyone),
             ("sales.daily.report", "for someone else", lambda r: {"user_id": self.rep_north.id}, set()),
@@ -466,6 +491,21 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             ("sales.daily.report.line", "as a done activity",
              lambda r: {"report_id": self.report_of["rep_draft"].id,
                         "message_id": self.env["mail.message"].search([], limit=1).id}, set()),
+            ("sales.daily.report.line", "checked in",
+             lambda r: {"report_id": self.report_of["rep_draft"].id, "check_in_latitude": 31.2,
+                        "check_in_longitude": 121.4}, {"rep"}),
+            ("sales.daily.report.line", "checked in at a time of its own",
+             lambda r: {"report_id": self.report_of["rep_draft"].id, "check_in_latitude": 31.2,
+                        "check_in_longitude": 121.4, "check_in_date": "2026-01-01 10:00:00"}, set()),
+            ("sales.daily.report.answer", "on their draft",
+             lambda r: {"report_id": self.report_of["rep_draft"].id, "section_id": spare_section.id,
+                        "body": "RPC"}, {"rep"}),
+            ("sales.daily.report.answer", "on a submitted report",
+             lambda r: {"report_id": self.report_of["rep_submitted"].id, "section_id": spare_section.id}, set()),
+            ("sales.daily.report.answer", "as someone else",
+             lambda r: {"report_id": self.report_of["rep_draft"].id, "section_id": spare_section.id,
+                        "user_id": self.rep_north.id}, set()),
+            ("sales.daily.report.section", "a section", lambda r: {"name": "RPC section"}, {"admin"}),
             ("crm.team", "a sub-unit", lambda r: {"name": "RPC unit", "parent_id": self.north.id}, {"admin"}),
             ("crm.team", "with its place in the tree", lambda r: {"name": "RPC unit", "parent_path": "1/"}, set()),
             ("crm.team.member", "with a role", lambda r: {
@@ -519,6 +559,12 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             (self.summary_of["manager_submitted"], set()),
             (self.report_of["rep_draft"].line_ids, {"rep"}),
             (self.report_of["rep_submitted"].line_ids, set()),
+            # a photo goes with its line: through the attachment as well
+            (self.photos["rep_draft"], {"rep"}),
+            (self.photos["rep_submitted"], set()),
+            (self.photos["north_draft"], set()),
+            (self.report_of["rep_draft"].answer_ids[:1], {"rep"}),
+            (self.report_of["rep_submitted"].answer_ids[:1], set()),
             (self.shanghai, set()),  # members, leads, reports: archived, not deleted
             (self.empty_unit, {"admin"}),
             (self.b_hq, set()),
@@ -614,7 +660,8 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
         covered = tried | {(model, method) for model, method in self.public_methods()
                            if method in ("create", "write", "unlink", "message_subscribe", "default_get", "init",
                                          "web_read", "web_search_read")} \
-            | {("sale.order", "message_post"), ("sale.order", "action_quotation_sent")}
+            | {("sale.order", "message_post"), ("sale.order", "action_quotation_sent")} \
+            | {("ir.attachment", "check")}  # Odoo's access check of attachments, which the add-on only narrows
         self.assertFalse(sorted(self.public_methods() - covered), "public methods the test does not try")
         for record, method, allowed in calls:
             for role in ROLES:

@@ -259,6 +259,8 @@ class SalesDailyReportExport(models.TransientModel):
         # the widths a diary's and a comment's lines may take, kept short of the page's edge
         diary_width = int(sum(width for _label, width in columns[1:]) * 0.9)
         comment_width = int(sum(width for _label, width in columns[3:]) * 0.9)
+        self.env["sales.daily.report.answer"].flush_model(["report_id", "section_id", "sequence", "body"])
+        self.env["sales.daily.report.section"].flush_model(["name"])
         for start in range(0, len(ids), CHUNK):
             chunk = ids[start:start + CHUNK]
             reports = {r[0]: r for r in self.env.execute_query(SQL(
@@ -288,6 +290,19 @@ class SalesDailyReportExport(models.TransientModel):
                  ORDER BY l.report_id, l.sequence, l.id
                 """, lines=visible_lines.subselect(), company=str(self.env.company.id))):
                 lines.setdefault(line[0], []).append(line)
+            # the sections their authors answered, in the reader's language (record rules applied)
+            visible_answers = self.env["sales.daily.report.answer"]._search([("report_id", "in", chunk)])
+            answers = {}
+            for report_id, section, body in self.env.execute_query(SQL(
+                """
+                SELECT a.report_id, COALESCE(s.name->>%(lang)s, s.name->>'en_US'), a.body
+                  FROM sales_daily_report_answer a
+                  JOIN sales_daily_report_section s ON s.id = a.section_id
+                 WHERE a.id IN %(answers)s AND a.body IS NOT NULL
+                 ORDER BY a.report_id, a.sequence, a.id
+                """, answers=visible_answers.subselect(), lang=self.env.lang or "en_US")):
+                if body.strip():
+                    answers.setdefault(report_id, []).append((section, body))
             for report_id in chunk:
                 (_id, report_date, user_id, team_id, person, team_lang, team_en,
                  calls, visits, customers, orders, amount, state, diary, reviewer, comment) = reports[report_id]
@@ -324,7 +339,13 @@ class SalesDailyReportExport(models.TransientModel):
                         sheet.write_blank(row, 9, None, cell["date"])
                     sheet.write_string(row, last_col, status, status_cell)
                     row += 1
-                # the diary, then the reviewer and their comment, under the report's calls
+                # the answered sections, the diary, then the reviewer and their comment, under the report's calls
+                for section, body in answers.get(report_id, ()):
+                    for index, line in enumerate(_wrap(body, diary_width)):
+                        if not index:
+                            sheet.write_string(row, 0, section, label)
+                        sheet.write_string(row, 1, line, note)
+                        row += 1
                 for index, line in enumerate(_wrap(_plain_text(diary), diary_width)):
                     if not index:
                         sheet.write_string(row, 0, texts["diary"], label)

@@ -1,0 +1,31 @@
+from odoo import models
+from odoo.tools import SQL
+
+
+class IrAttachment(models.Model):
+    _inherit = "ir.attachment"
+
+    def check(self, mode, values=None):
+        """The photos of a call or visit change with their line: only its author, while the report
+        is theirs (Odoo lets whoever may write a record change its attachments). Checked for the
+        lines the attachments are on and for those a write or create would put them on."""
+        super().check(mode, values)
+        if mode == "read" or self.env.su:
+            return
+        Line = self.env["sales.daily.report.line"]
+        values = values or {}
+        line_ids = set()
+        if self:
+            self.flush_model(["res_model", "res_id"])
+            for res_model, res_id in self.env.execute_query(SQL(
+                "SELECT res_model, res_id FROM ir_attachment WHERE id IN %s", tuple(self.ids),
+            )):
+                line_ids.add(res_id if res_model == Line._name else None)
+                # a write naming only one of the two moves the attachment with the other as it is
+                target_model, target_id = values.get("res_model", res_model), values.get("res_id", res_id)
+                line_ids.add(target_id if target_model == Line._name else None)
+        elif values.get("res_model") == Line._name:
+            line_ids.add(values.get("res_id"))
+        lines = Line.browse(int(line_id) for line_id in line_ids if line_id).exists()
+        if lines:
+            lines.report_id._check_user_write({"line_ids"})

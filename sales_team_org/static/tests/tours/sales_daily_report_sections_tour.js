@@ -1,0 +1,49 @@
+/** @odoo-module **/
+// The daily report's template on a phone: the rep opens today's report from the menu, writes
+// what needs coordinating under its section and submits. Registered once per language.
+
+import { phoneMenu, registerTours, statusIs } from "@sales_team_org/../tests/tours/sales_org_tour_utils";
+
+const WORDS = {
+    en_US: { submitted: "Submitted", coordination: "Needs Coordination", text: "Hengda asks for 3% off" },
+    zh_CN: { submitted: "已提交", coordination: "需协调", text: "恒达要求再降 3%，请经理定价" },
+};
+
+const TOURS = {
+    rep_fills_sections: (w) => [
+        ...phoneMenu("sales_team_org.menu_sales_daily_reports"),
+        {
+            content: "today's report",
+            trigger: ".o_action_manager:has(.o_sales_daily_report_kanban) .o_control_panel button.o-kanban-button-new",
+            run: "click",
+        },
+        {
+            content: "the sales diary, with the sections of the rep's role",
+            trigger: ".o_form_view .o_notebook_headers a[name=diary]",
+            run: "click",
+        },
+        {
+            content: "open the section to write it",
+            trigger: `.o_field_widget[name=answer_ids] .o_kanban_record:contains('${w.coordination}')`,
+            run: "click",
+        },
+        {
+            content: "what needs coordinating",
+            trigger: ".modal .o_field_widget[name=body] textarea",
+            run: `edit ${w.text}`,
+        },
+        { content: "keep it", trigger: ".modal .o_form_button_save", run: "click" },
+        {
+            content: "the section shows what was written",
+            trigger: `body:not(:has(.modal)) .o_field_widget[name=answer_ids] .o_kanban_record:contains('${w.text}')`,
+        },
+        {
+            content: "submit, in sight at the top of the report",
+            trigger: ".o_form_sheet button[name=action_submit]:visible",
+            run: "click",
+        },
+        statusIs(w.submitted),
+    ],
+};
+
+registerTours(TOURS, WORDS);
