@@ -25,23 +25,31 @@ SHOTS = [
     ("reports-to-review", "manager", DESKTOP, "/odoo/action-sales_team_org.sales_daily_report_action_review", []),
     ("daily-report", "manager", DESKTOP, "/odoo/action-sales_team_org.sales_daily_report_action_review",
      [".o_data_row td[name=user_id]"]),
+    # the board opens on today: on a day off, the days before show instead
     ("not-submitted", "director", DESKTOP, "/odoo/action-sales_team_org.sales_daily_report_status_action",
-     [".o_group_header"]),
+     [".o_searchview_facet:has-text('今天') .o_facet_remove", ".o_group_header"]),
     ("monthly-summaries", "director", DESKTOP, "/odoo/action-sales_team_org.sales_monthly_summary_action", []),
     ("phone-daily-reports", "clerk", PHONE, "/odoo/action-sales_team_org.sales_daily_report_action", []),
     ("phone-daily-report", "clerk", PHONE, "/odoo/action-sales_team_org.sales_daily_report_action",
      [".o_kanban_record", "scroll:.o_notebook"]),
     ("phone-not-submitted", "manager", PHONE, "/odoo/action-sales_team_org.sales_daily_report_status_action", []),
+    ("phone-report-sections", "clerk3", PHONE, "/odoo/action-sales_team_org.sales_daily_report_action",
+     [".o_kanban_record", ".o_notebook a[name=diary]"]),
+    ("phone-visit", "clerk3", PHONE, "/odoo/action-sales_team_org.sales_daily_report_action",
+     [".o_kanban_record", ".o_field_widget[name=line_ids] .o_kanban_record:has(.o_sales_line_checked_in)"]),
+    ("sales-by-region", "director", DESKTOP, "/odoo/action-sales_team_org.sale_report_action_by_region", []),
 ]
 
 
-def main(base_url, out_dir):
+def main(base_url, out_dir, *only):
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     executable = shutil.which("chromium") or shutil.which("google-chrome") or shutil.which("chromium-browser")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])
         for name, login, viewport, path, clicks in SHOTS:
+            if only and name not in only:
+                continue
             context = browser.new_context(viewport=viewport, is_mobile=viewport is PHONE, has_touch=viewport is PHONE)
             page = context.new_page()
             page.goto(f"{base_url}/web/login")
@@ -68,4 +76,4 @@ def main(base_url, out_dir):
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:3])
+    main(*sys.argv[1:])
