@@ -15,7 +15,7 @@ class SalesDailyReportAnswer(models.Model):
     _sales_org_system_fields = frozenset({"user_id", "date", "company_id", "sequence"})
 
     report_id = fields.Many2one("sales.daily.report", string="Daily Report", required=True, ondelete="cascade", index=True)
-    section_id = fields.Many2one("sales.daily.report.section", string="Section", required=True,
+    section_id = fields.Many2one("sales.daily.report.section", required=True,
                                  ondelete="restrict", index=True)
     sequence = fields.Integer(compute="_compute_sequence", store=True, precompute=True)
     placeholder = fields.Char(related="section_id.placeholder")

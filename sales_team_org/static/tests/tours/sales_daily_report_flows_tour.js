@@ -5,7 +5,7 @@
 
 import {
     desktopMenu,
-    phoneMenu,
+    phoneTodaysReport,
     registerTours,
     statusIs,
 } from "@sales_team_org/../tests/tours/sales_org_tour_utils";
@@ -52,12 +52,7 @@ const TOURS = {
         statusIs(w.submitted),
     ],
     rep_opens_todays_report: (w) => [
-        ...phoneMenu("sales_team_org.menu_sales_daily_reports"),
-        {
-            content: "new report",
-            trigger: ".o_action_manager:has(.o_sales_daily_report_kanban) .o_control_panel button.o-kanban-button-new",
-            run: "click",
-        },
+        ...phoneTodaysReport(),
         {
             content: "today's report opens, with the call written this morning",
             trigger: ".o_form_view .o_field_widget[name=line_ids] .o_kanban_record:contains('Morning call')",

@@ -2,7 +2,7 @@
 // The daily report's template on a phone: the rep opens today's report from the menu, writes
 // what needs coordinating under its section and submits. Registered once per language.
 
-import { phoneMenu, registerTours, statusIs } from "@sales_team_org/../tests/tours/sales_org_tour_utils";
+import { phoneTodaysReport, registerTours, statusIs } from "@sales_team_org/../tests/tours/sales_org_tour_utils";
 
 const WORDS = {
     en_US: { submitted: "Submitted", coordination: "Needs Coordination", text: "Hengda asks for 3% off" },
@@ -11,12 +11,7 @@ const WORDS = {
 
 const TOURS = {
     rep_fills_sections: (w) => [
-        ...phoneMenu("sales_team_org.menu_sales_daily_reports"),
-        {
-            content: "today's report",
-            trigger: ".o_action_manager:has(.o_sales_daily_report_kanban) .o_control_panel button.o-kanban-button-new",
-            run: "click",
-        },
+        ...phoneTodaysReport(),
         {
             content: "the sales diary, with the sections of the rep's role",
             trigger: ".o_form_view .o_notebook_headers a[name=diary]",

@@ -6,6 +6,7 @@
 import {
     desktopMenu,
     phoneMenu,
+    phoneTodaysReport,
     registerTours,
     statusIs,
 } from "@sales_team_org/../tests/tours/sales_org_tour_utils";
@@ -92,13 +93,7 @@ function headerButton(name, label) {
 
 const TOURS = {
     rep_writes_report: (w) => [
-        ...phoneMenu("sales_team_org.menu_sales_daily_reports"),
-        {
-            content: "new report",
-            // the daily reports, not the pipeline the menu was opened from
-            trigger: ".o_action_manager:has(.o_sales_daily_report_kanban) .o_control_panel button.o-kanban-button-new",
-            run: "click",
-        },
+        ...phoneTodaysReport(),
         ...addCall("陈经理", "Yearly contract renewal", "Send the quotation"),
         ...addCall("赵总", "Demo of the new product line", "Visit on Monday"),
         ...headerButton("action_submit", w.submit),

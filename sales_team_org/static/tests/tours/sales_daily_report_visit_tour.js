@@ -4,7 +4,7 @@
 // Registered once per language.
 
 import { inputFiles } from "@web/../tests/utils";
-import { phoneMenu, registerTours, statusIs } from "@sales_team_org/../tests/tours/sales_org_tour_utils";
+import { phoneTodaysReport, registerTours, statusIs } from "@sales_team_org/../tests/tours/sales_org_tour_utils";
 
 const WORDS = {
     en_US: { submitted: "Submitted", checkedIn: "Checked in ±12 m", checkIn: "Check In", map: "Show on Map" },
@@ -16,12 +16,7 @@ const PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAACXBIWXMAAC4jAAAuIwF
 
 const TOURS = {
     rep_checks_in_on_a_visit: (w) => [
-        ...phoneMenu("sales_team_org.menu_sales_daily_reports"),
-        {
-            content: "today's report",
-            trigger: ".o_action_manager:has(.o_sales_daily_report_kanban) .o_control_panel button.o-kanban-button-new",
-            run: "click",
-        },
+        ...phoneTodaysReport(),
         {
             content: "add a call or visit",
             trigger: ".o_form_view .o_field_widget[name=line_ids] .o-kanban-button-new",

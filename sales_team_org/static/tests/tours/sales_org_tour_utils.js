@@ -29,6 +29,19 @@ export function phoneMenu(menuXmlid) {
     ];
 }
 
+/** Phone: the daily reports from the menu, then New, which opens today's report. */
+export function phoneTodaysReport() {
+    return [
+        ...phoneMenu("sales_team_org.menu_sales_daily_reports"),
+        {
+            content: "today's report",
+            // the daily reports, not the pipeline the menu was opened from
+            trigger: ".o_action_manager:has(.o_sales_daily_report_kanban) .o_control_panel button.o-kanban-button-new",
+            run: "click",
+        },
+    ];
+}
+
 /** Desktop: the apps menu, CRM, then a menu under one of its sections. */
 export function desktopMenu(sectionXmlid, menuXmlid) {
     return [
