@@ -89,8 +89,9 @@ class SalesDailyReportStatus(models.Model):
                  calendar=SQL("COALESCE(a.own_calendar_id, ctz.calendar_id)")))
 
     def _compute_is_today(self):
+        today = {company: company._sales_org_today() for company in self.company_id}
         for row in self:
-            row.is_today = row.date == row.company_id._sales_org_today()
+            row.is_today = row.date == today.get(row.company_id)
 
     def _search_is_today(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
