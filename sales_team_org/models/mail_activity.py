@@ -37,12 +37,13 @@ class MailActivity(models.Model):
         return "\n".join(text.strip() for text in (self.summary, feedback, note) if text and text.strip()) or False
 
     def _check_review_activity(self):
-        """A review waiting for its approver is the workflow's (moved with the tree, closed by
-        the decision): only the approver marks it done; its author cannot take it away."""
+        """A review or approval waiting for its approver is the workflow's (moved with the tree,
+        closed by the decision): only the approver marks it done; its author cannot take it away."""
         if self.env.su:
             return
-        review = self.env.ref("sales_team_org.mail_activity_type_review", raise_if_not_found=False)
-        if review and self.filtered(lambda activity: activity.activity_type_id == review
-                                    and activity.user_id != self.env.user):
+        workflow = self.env["mail.activity.type"]
+        for xmlid in ("sales_team_org.mail_activity_type_review", "sales_team_org.mail_activity_type_approval"):
+            workflow |= self.env.ref(xmlid, raise_if_not_found=False) or workflow
+        if self.filtered(lambda activity: activity.activity_type_id in workflow and activity.user_id != self.env.user):
             raise AccessError(self.env._("A review waits for its approver: only they close it."))
 

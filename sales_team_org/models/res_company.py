@@ -14,6 +14,16 @@ class ResCompany(models.Model):
         "crm.team", string="Default Sales Unit", ondelete="set null",
         help="Receives the leads without a salesperson whose province belongs to no sales region.",
     )
+    sales_org_approval_hours = fields.Integer(
+        string="Approval Reminder After (working hours)", default=8,
+        help="A request waiting this many working hours for its approver reminds them; as long again "
+             "later, it is handed one level up. 0: never.",
+    )
+
+    @api.constrains("sales_org_approval_hours")
+    def _check_sales_org_approval_hours(self):
+        if any(company.sales_org_approval_hours < 0 for company in self):
+            raise ValidationError(self.env._("A number of working hours cannot be below zero."))
 
     @api.constrains("sales_org_default_team_id")
     def _check_sales_org_default_team_id(self):

@@ -17,6 +17,7 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.sales_org_default_team_id", readonly=False,
         domain="[('company_id', 'in', [company_id, False])]",
     )
+    sales_org_approval_hours = fields.Integer(related="company_id.sales_org_approval_hours", readonly=False)
 
     @api.constrains("sales_report_reminder_hour", "sales_report_digest_hour")
     def _check_sales_report_hours(self):

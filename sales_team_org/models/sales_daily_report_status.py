@@ -5,9 +5,6 @@ from odoo.osv import expression
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, format_date
 
-from .sales_org_review_mixin import REVIEW_STATES
-
-
 URGE_INTERVAL = timedelta(hours=1)
 
 
@@ -33,7 +30,10 @@ class SalesDailyReportStatus(models.Model):
     company_id = fields.Many2one("res.company", readonly=True)
     role_id = fields.Many2one("sales.org.role", readonly=True)
     report_id = fields.Many2one("sales.daily.report", string="Daily Report", readonly=True)
-    state = fields.Selection([("missing", "Not Written"), *REVIEW_STATES], string="Status", readonly=True)
+    state = fields.Selection([
+        ("missing", "Not Written"), ("draft", "Draft"), ("submitted", "Submitted"), ("returned", "Returned"),
+        ("reviewed", "Reviewed"),
+    ], string="Status", readonly=True)
     is_submitted = fields.Boolean(readonly=True)
     call_count = fields.Integer(string="Calls", readonly=True)
     order_amount = fields.Float(readonly=True)

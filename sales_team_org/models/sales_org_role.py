@@ -63,6 +63,10 @@ class SalesOrgRole(models.Model):
     )
     # Headcount
     headcount_ids = fields.One2many("sales.org.headcount", "role_id", string="Headcount Plan")
+    limit_ids = fields.One2many(
+        "sales.org.role.limit", "role_id", string="Approval Limits", copy=True,
+        help="What a holder of the role may grant on their own; above it, the request goes up the tree.",
+    )
     member_ids = fields.One2many("crm.team.member", "role_id", string="Holders")
     planned_headcount = fields.Integer(compute="_compute_headcount")
     actual_headcount = fields.Integer(compute="_compute_headcount")

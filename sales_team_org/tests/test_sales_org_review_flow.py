@@ -139,7 +139,7 @@ class TestSalesOrgBulkApprove(ReviewFlowCommon):
         self.assertEqual(set(reports.mapped("state")), {"submitted"})
 
     def test_query_count_does_not_grow(self):
-        for size, queries in ((2, 27), (8, 27)):
+        for size, queries in ((2, 33), (8, 33)):
             with self.subTest(size=size):
                 reports = self.submitted_reports(self.add_reps(size)).with_user(self.supervisor)
                 self.env.flush_all()
