@@ -3,7 +3,7 @@
     "name": "Sales Team Organisation",
     "summary": "Sales organisation on top of CRM teams: unit tree, roles, "
     "regions and access mapped to the hierarchy",
-    "version": "18.0.1.5.0",
+    "version": "18.0.1.6.0",
     "category": "Sales/CRM",
     "license": "AGPL-3",
     "author": "sales_team_org developers",
@@ -11,9 +11,12 @@
     "depends": ["crm", "sale_crm", "calendar", "mail", "resource", "web_hierarchy"],
     "data": [
         "security/sales_team_org_security.xml",
+        "security/sales_business_trip_security.xml",
+        "security/sales_price_reduction_security.xml",
         "security/ir.model.access.csv",
         "data/ir_cron_data.xml",
         "data/mail_activity_type_data.xml",
+        "data/sales_business_trip_data.xml",
         "data/sales_org_review_templates.xml",
         "data/sales_daily_report_section_data.xml",
         "views/sales_org_role_views.xml",
@@ -29,6 +32,8 @@
         "views/sales_daily_report_status_views.xml",
         "views/sales_customer_classification_views.xml",
         "views/sales_monthly_summary_views.xml",
+        "views/sales_org_approval_step_views.xml",
+        "views/sales_org_delegation_views.xml",
         "wizards/sales_daily_report_export_views.xml",
         "wizards/sales_customer_classify_views.xml",
         "report/sales_daily_report_reports.xml",
@@ -37,6 +42,9 @@
         "report/crm_activity_report_views.xml",
         "views/res_config_settings_views.xml",
         "views/sales_team_org_menus.xml",
+        "views/sales_business_trip_views.xml",
+        "views/sales_price_reduction_views.xml",
+        "views/sale_order_views.xml",
     ],
     "assets": {
         "web.assets_backend": ["sales_team_org/static/src/check_in/*"],
@@ -55,5 +63,7 @@
         "demo/sale_order_demo.xml",
         "demo/sales_daily_report_demo.xml",
         "demo/odoo_demo_archive.xml",
+        "demo/sales_business_trip_demo.xml",
+        "demo/sales_price_reduction_demo.xml",
     ],
 }

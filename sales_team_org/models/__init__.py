@@ -12,6 +12,10 @@ from . import res_users
 from . import res_partner
 from . import crm_lead
 from . import sales_customer_classification
+from . import sales_org_role_limit
+from . import sales_org_delegation
+from . import sales_org_approval_step
+from . import sales_org_approval_mixin
 from . import sales_org_review_mixin
 from . import mail_activity
 from . import mail_message
@@ -26,3 +30,10 @@ from . import sales_monthly_summary
 from . import res_config_settings
 from . import res_company
 from . import ir_attachment
+from . import sale_order_line
+from . import payment_transaction
+from . import sales_price_reduction
+from . import sales_price_reduction_line
+from . import sales_business_trip
+from . import sales_business_trip_visit
+from . import sales_business_trip_cost

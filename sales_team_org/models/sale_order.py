@@ -1,4 +1,9 @@
+from collections import defaultdict
+
 from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+OPEN_REQUEST_STATES = ("draft", "submitted", "returned")
 
 
 class SaleOrder(models.Model):
@@ -10,6 +15,157 @@ class SaleOrder(models.Model):
     # count a quotation sent from this date, set once by the server.
     sales_quotation_sent_date = fields.Datetime(string="Quotation First Sent", readonly=True, copy=False,
                                                 index="btree_not_null")
+    # 降价申请: lines below what the salesperson's role may grant wait for an approved request
+    price_approval_needed = fields.Boolean(
+        compute="_compute_price_approval_needed",
+        help="A line is below the discount the salesperson's role may give and no approved price reduction "
+        "covers it: the quotation cannot be confirmed.",
+    )
+    price_reduction_count = fields.Integer(string="Price Reductions", compute="_compute_price_reduction")
+    price_reduction_id = fields.Many2one(
+        "sales.price.reduction", string="Latest Price Reduction", compute="_compute_price_reduction")
+    price_reduction_state = fields.Selection(
+        [("draft", "Draft"), ("submitted", "Submitted"), ("approved", "Approved"), ("refused", "Refused"),
+         ("returned", "Returned"), ("cancelled", "Cancelled")],
+        string="Price Reduction Status", compute="_compute_price_reduction")
+
+    @api.depends("order_line.price_floor_status")
+    def _compute_price_approval_needed(self):
+        for order in self:
+            order.price_approval_needed = "below" in order.order_line.mapped("price_floor_status")
+
+    def _compute_price_reduction(self):
+        # counted for whoever reads the quotation; the requests themselves stay under their rules
+        requests = self.env["sales.price.reduction"].sudo().search(
+            [("order_id", "in", self._origin.ids)], order="id desc")
+        by_order = defaultdict(lambda: requests.browse())
+        for request in requests:
+            by_order[request.order_id.id] |= request
+        for order in self:
+            found = by_order[order._origin.id]
+            order.price_reduction_count = len(found)
+            order.price_reduction_id = found[:1]
+            order.price_reduction_state = found[:1].state
+
+    def action_confirm(self):
+        # every confirmation goes through here: the button, RPC, a list's mass action, the portal's
+        # signature (_validate_order) and an online payment (_check_amount_and_confirm_order)
+        self._sales_org_check_price_floor()
+        return super().action_confirm()
+
+    def action_request_price_reduction(self):
+        """Ask for the prices of this quotation's lines below the floor: the requester's open request,
+        its lines taken again while it is a draft or returned, or a new one."""
+        self.ensure_one()
+        self._sales_org_check_can_ask()
+        Request = self.env["sales.price.reduction"]
+        request = Request.search([("order_id", "=", self.id), ("user_id", "=", self.env.uid),
+                                  ("state", "in", OPEN_REQUEST_STATES)], limit=1)
+        if request.state in ("draft", "returned"):
+            request.action_refresh_lines()
+        elif not request:
+            if not self.price_approval_needed:
+                raise UserError(self.env._(
+                    "Every line of %(order)s is within the salesperson's discount limit or already approved: "
+                    "it can be confirmed as it is.", order=self.name))
+            request = Request.create({"order_id": self.id})
+        self.invalidate_recordset(["price_reduction_count", "price_reduction_id"])
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "sales.price.reduction",
+            "res_id": request.id,
+            "views": [(False, "form")],
+            "target": "current",
+        }
+
+    def action_view_price_reductions(self):
+        self.ensure_one()
+        self.check_access("read")
+        action = self.env["ir.actions.act_window"]._for_xml_id("sales_team_org.sales_price_reduction_action")
+        action["domain"] = [("order_id", "=", self.id)]
+        action["context"] = {"create": False}
+        return action
+
+    def _sales_org_check_can_ask(self):
+        """A price reduction is asked by someone who may change these quotations."""
+        if not self.env.su and not self.env.user._is_internal():
+            raise AccessError(self.env._("Only the company's people ask for a price reduction."))
+        self.check_access("write")
+        for order in self:
+            if order.state not in ("draft", "sent"):
+                raise UserError(self.env._(
+                    "%(order)s is no longer a quotation: its prices are settled.", order=order.name))
+
+    def _sales_org_discount_limits(self):
+        """{order: the discount limit (%) of its salesperson's role}, for the orders whose
+        salesperson holds a role with a discount limit. The role is the one of their membership
+        of the order's unit, else of their oldest membership. Two queries."""
+        members = self.env["crm.team.member"].sudo().search(
+            [("user_id", "in", self.user_id.ids), ("role_id", "!=", False)], order="id")
+        if not members:
+            return {}
+        limits = dict(self.env["sales.org.role.limit"].sudo()._read_group(
+            [("role_id", "in", members.role_id.ids), ("kind", "=", "discount")], ["role_id"], ["limit:min"]))
+        result = {}
+        for order in self:
+            held = members.filtered(lambda member: member.user_id == order.user_id)
+            member = held.filtered(lambda member: member.crm_team_id == order.team_id)[:1] or held[:1]
+            if member and member.role_id in limits:
+                result[order] = limits[member.role_id]
+        return result
+
+    def _sales_org_price_blocked(self, floors=None):
+        """{order: its lines below the floor that no approved request covers}."""
+        if floors is None:
+            floors = self.order_line._sales_org_price_floor()
+        blocked = defaultdict(lambda: self.env["sale.order.line"])
+        for line, floor in floors.items():
+            if floor.below and not floor.covered:
+                blocked[line.order_id] |= line
+        return blocked
+
+    def _sales_org_floors_to_ask(self):
+        """{line: PriceFloor} of the lines of these quotations below the floor with no approved
+        request: what a request asks for. A discount over 100 % or a negative price is refused."""
+        floors = {line: floor for line, floor in self.order_line._sales_org_price_floor().items()
+                  if floor.below and not floor.covered}
+        for line in floors:
+            if line.discount > 100:
+                raise ValidationError(self.env._(
+                    "%(product)s has a discount over 100%%: correct the quotation first.",
+                    product=line.product_id.display_name))
+            if line.price_unit < 0:
+                raise ValidationError(self.env._(
+                    "%(product)s has a negative price: correct the quotation first.",
+                    product=line.product_id.display_name))
+        return floors
+
+    def _sales_org_check_price_floor(self):
+        floors = self.order_line._sales_org_price_floor()
+        blocked = self._sales_org_price_blocked(floors)
+        if not blocked:
+            return
+        if not self.env.user._is_internal():  # the customer, signing or paying online
+            raise UserError(self.env._(
+                "The prices of %(order)s are awaiting approval in our company: we will come back to you "
+                "before it can be accepted.", order=", ".join(order.name for order in blocked)))
+        pending = self.env["sales.price.reduction"].sudo().search(
+            [("order_id", "in", [order.id for order in blocked]), ("state", "in", OPEN_REQUEST_STATES)])
+        states = dict(pending._fields["state"]._description_selection(self.env))
+        messages = []
+        for order, lines in blocked.items():
+            message = self.env._(
+                "%(order)s cannot be confirmed: these lines are below what %(person)s may grant and no approved "
+                "price reduction covers them:\n%(lines)s",
+                order=order.name, person=order.user_id.name, lines=lines._sales_org_floor_error_lines(floors))
+            request = pending.filtered(lambda request: request.order_id == order)[:1]
+            if request:
+                message += "\n" + self.env._("Its request %(request)s is %(state)s.",
+                                              request=request.display_name, state=states[request.state])
+            else:
+                message += "\n" + self.env._("Use “Ask for a Lower Price” on the quotation to have them approved.")
+            messages.append(message)
+        raise UserError("\n\n".join(messages))
 
     def action_quotation_sent(self):
         res = super().action_quotation_sent()

@@ -48,6 +48,16 @@ def reviewer(cell):
     return cell["state"] == "submitted" and cell["role"] in cell["reviewers"]
 
 
+def delegator(cell):
+    """A delegation: the leader who names their delegate, or the sales administrator."""
+    return cell["role"] == cell["author"] or sales_admin(cell)
+
+
+def traveller_after_trip(cell):
+    """After an approved trip its traveller writes the actual costs and the visits' results."""
+    return cell["role"] == cell["author"] and cell["state"] in ("draft", "returned", "approved")
+
+
 def classifier(cell):
     return cell["role"] in cell["classifiers"]
 
@@ -126,9 +136,45 @@ ALLOW = {
     # Settings: Odoo's administrators only, none of the sales roles
     **{("res.config.settings", f): nobody for f in ("sales_report_reminder_hour", "sales_report_digest_hour")},
     ("res.company", "sales_org_default_team_id"): nobody,  # through the settings
+    ("res.company", "sales_org_approval_hours"): nobody,  # through the settings
+    # The approval engine: its steps are its own record of the way up; the limits are the
+    # sales administrator's; a delegation, its leader's
+    **{("sales.org.approval.step", f): nobody for f in (
+        "res_model", "res_id", "requester_id", "company_id", "round", "sequence", "leader_id", "approver_id", "state",
+        "note", "amount", "limit", "decided_by_id", "decided_date", "comment", "reminded_date")},
+    ("sales.daily.report", "approval_step_ids"): nobody,
+    ("sales.monthly.summary", "approval_step_ids"): nobody,
+    **{("sales.org.role.limit", f): sales_admin for f in ("role_id", "kind", "limit")},
+    ("sales.org.role", "limit_ids"): sales_admin,
+    **{("sales.org.delegation", f): delegator for f in ("delegate_id", "date_from", "date_to", "active", "note")},
+    ("sales.org.delegation", "user_id"): sales_admin,
+    ("sales.org.delegation", "company_id"): nobody,
+    # Business trips: the traveller writes their request while it is theirs, the results and
+    # actual costs once approved; the approver their comment; the engine everything else
+    **{("sales.business.trip", f): nobody for f in WORKFLOW - {"read_by_id", "read_date"} | {
+        "approval_step_ids", "budget", "actual_amount", "difference", "late_approval_flagged"}},
+    **{("sales.business.trip", f): author_of_draft for f in (
+        "name", "team_id", "date_start", "date_end", "region_id", "cities", "plan", "visit_ids", "cost_ids")},
+    ("sales.business.trip", "review_comment"): reviewer,
+    **{("sales.business.trip.visit", f): nobody for f in ("trip_id", "user_id", "company_id", "report_line_id")},
+    **{("sales.business.trip.visit", f): author_of_draft for f in (
+        "sequence", "visit_date", "partner_id", "lead_id", "purpose")},
+    ("sales.business.trip.visit", "result"): traveller_after_trip,
+    **{("sales.business.trip.cost", f): nobody for f in ("trip_id", "user_id", "company_id")},
+    **{("sales.business.trip.cost", f): author_of_draft for f in ("sequence", "cost_type", "expected_amount")},
+    **{("sales.business.trip.cost", f): traveller_after_trip for f in ("actual_amount", "description")},
+    # Price reductions: the requester writes the reason; the lines are the prices it saw, the
+    # quotation, unit and company are the quotation's: nobody's to write
+    **{("sales.price.reduction", f): nobody for f in WORKFLOW - {"read_by_id", "read_date", "name"} | {
+        "approval_step_ids", "line_ids", "order_id", "team_id"}},
+    ("sales.price.reduction", "reason"): author_of_draft,
+    ("sales.price.reduction", "review_comment"): reviewer,
+    **{("sales.price.reduction.line", f): nobody for f in (
+        "reduction_id", "company_id", "sequence", "order_line_id", "product_id", "product_uom_id", "quantity",
+        "list_price", "price_unit", "line_discount", "price", "discount", "limit", "cost")},
 }
 # Written with the value it has (the author's own unit): an allowed write changes nothing.
-SAME_VALUE = {("sales.daily.report", "team_id")}
+SAME_VALUE = {("sales.daily.report", "team_id"), ("sales.business.trip", "team_id")}
 # Written through an inverse, not stored: tried as well.
 UNSTORED_WRITABLE = {("sales.daily.report.line", "classification")}
 
@@ -236,6 +282,49 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             return facts
 
         cls.shared = {"author": None, "state": None, "company": None}
+        cls.limit = env["sales.org.role.limit"].create({"role_id": cls.role_supervisor.id, "kind": "trip_budget"})
+        cls.delegation = env["sales.org.delegation"].with_user(cls.manager).create({
+            "delegate_id": cls.clerk_east.id, "date_from": today - timedelta(days=5),
+            "date_to": today + timedelta(days=5)})
+        cls.step = env["sales.org.approval.step"].search([
+            ("res_model", "=", "sales.daily.report"), ("res_id", "=", reports["rep_submitted"].id)])
+
+        def trip(person, state):
+            start = today + timedelta(days=3)
+            document = env["sales.business.trip"].with_user(person).create({
+                "name": "Visit the dealers", "date_start": start, "date_end": start + timedelta(days=2),
+                "visit_ids": [Command.create({"partner_id": cls.customer.id, "purpose": "Gate prices",
+                                              "visit_date": start})]})
+            if state != "draft":
+                document.action_submit()
+                document.sudo().review_comment = "Take the train."
+            if state == "approved":
+                document.sudo().action_approve()
+                # back from the trip: its days have passed and the visit has a result
+                past = today - timedelta(days=3)
+                document.sudo().write({"date_start": past, "date_end": past, "visit_ids": [Command.update(
+                    document.visit_ids.id, {"visit_date": past, "result": "Ordered 20 gates"})]})
+            return document
+
+        trips = {"rep_draft": trip(cls.rep_shanghai, "draft"), "rep_submitted": trip(cls.rep_shanghai, "submitted"),
+                 "rep_approved": trip(cls.rep_shanghai, "approved"), "north_draft": trip(cls.rep_north, "draft")}
+        reviewers[trips["rep_submitted"]] = LEADERS_OF_REP
+        cls.trip_of = trips
+
+        # the rep sells 10 % under the list price, their role may give nothing
+        env["sales.org.role.limit"].create({"role_id": cls.role_rep.id, "kind": "discount", "limit": 0})
+        cls.cheap_quotation = env["sale.order"].create({
+            "partner_id": cls.customer.id, "user_id": cls.rep_shanghai.id, "team_id": cls.shanghai.id,
+            "order_line": [Command.create({"product_id": cls.product.id, "product_uom_qty": 2, "price_unit": 90})]})
+        cls.orders[cls.rep_shanghai].order_line.price_unit = 90
+        reductions = {}
+        for key, order in (("rep_draft", cls.cheap_quotation), ("rep_submitted", cls.orders[cls.rep_shanghai])):
+            reductions[key] = env["sales.price.reduction"].with_user(cls.rep_shanghai).create(
+                {"order_id": order.id, "reason": "A competitor offers 88."})
+        reductions["rep_submitted"].with_user(cls.rep_shanghai).action_submit()
+        reductions["rep_submitted"].sudo().review_comment = "Try 92 first."
+        reviewers[reductions["rep_submitted"]] = LEADERS_OF_REP
+        cls.reduction_of = reductions
         cls.classify_wizard = env["sales.customer.classify"].with_user(cls.manager).create(
             {"partner_id": cls.customer.id})
         cls.export_wizard = env["sales.daily.report.export"].with_user(cls.rep_shanghai).create(
@@ -303,6 +392,18 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             "sales.daily.report.export": {"rep's": (cls.export_wizard, {"author": "rep"})},
             "res.config.settings": {"settings": (env["res.config.settings"].create({}), cls.shared)},
             "res.company": {"company A": (cls.company_a, cls.shared), "company B": (cls.company_b, cls.shared)},
+            "sales.org.approval.step": {"rep's step": (cls.step, unit_facts("A"))},
+            "sales.org.role.limit": {"limit": (cls.limit, cls.shared)},
+            "sales.org.delegation": {"manager's": (cls.delegation, {"author": "manager", "state": None,
+                                                                    "company": "A"})},
+            "sales.business.trip": {key: (doc, document_facts(doc)) for key, doc in trips.items()},
+            "sales.business.trip.visit": {f"visit of {key}": (doc.visit_ids, document_facts(doc))
+                                          for key, doc in trips.items()},
+            "sales.business.trip.cost": {f"cost of {key}": (doc.cost_ids[:1], document_facts(doc))
+                                         for key, doc in trips.items()},
+            "sales.price.reduction": {key: (doc, document_facts(doc)) for key, doc in reductions.items()},
+            "sales.price.reduction.line": {f"line of {key}": (doc.line_ids[:1], document_facts(doc))
+                                           for key, doc in reductions.items()},
         }
         # XML-RPC with API keys: a password check costs 600,000 hashing rounds each time the
         # caches are cleared, an API key 6,000
@@ -376,14 +477,23 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             "mail.message": self.env["mail.message"].search([], limit=1),
             "sale.order": self.orders[self.rep_north],
             "sales.daily.report.section": self.env.ref("sales_team_org.daily_report_section_done"),
+            "sales.business.trip": self.trip_of["north_draft"],
+            "sales.daily.report.line": self.report_of["rep_draft"].line_ids[:1],
+            "sales.price.reduction": self.reduction_of["rep_draft"],
+            "sale.order.line": self.orders[self.rep_north].order_line[:1],
+            "product.product": self.env["product.product"].search([("id", "!=", self.product.id)], limit=1),
+            "uom.uom": self.env.ref("uom.product_uom_dozen"),
         }
         special = {
             ("sales.daily.report", "team_id"): lambda: record.sudo().team_id,  # the author's own unit
+            ("sales.business.trip", "team_id"): lambda: record.sudo().team_id,
             ("sales.org.role", "parent_id"): lambda: self.role_director,
         }
         if (record._name, fname) == ("sales.daily.report.line", "photo_ids"):
             # only a photo the writer uploaded may go on a line (its own tests): here, who may take them off
             return [[Command.CLEAR.value, 0, 0]]
+        if (record._name, fname) == ("sales.business.trip.visit", "visit_date"):  # within its trip
+            return fields.Date.to_string(record.sudo().trip_id.date_end)
         if (record._name, fname) == ("sales.org.role", "headcount_ids"):  # shared: plans of every company
             return [[Command.CREATE.value, 0, {"team_id": self.north.id, "planned_count": 2}]]
         if (record._name, fname) in special:
@@ -392,7 +502,7 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             return f"RPC {fname}"
         if field.type == "html":
             return f"<p>RPC {fname}</p>"
-        if field.type in ("integer", "float", "monetary"):
+        if field.type in ("integer", "float", "monetary", "many2one_reference"):
             return (current or 0) + 1
         if field.type == "boolean":
             return not current
@@ -542,6 +652,45 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
              set()),
             ("res.partner", "in a region", lambda r: {"name": "RPC", "sales_region_id": self.region.id}, set()),
             ("crm.lead", "in a region", lambda r: {"name": "RPC", "sales_region_id": self.region.id}, set()),
+            ("sales.org.approval.step", "a step", lambda r: {
+                "res_model": "sales.daily.report", "res_id": self.report_of["rep_draft"].id,
+                "requester_id": self.rep_shanghai.id, "company_id": self.company_a.id}, set()),
+            ("sales.org.role.limit", "a limit", lambda r: {"role_id": self.role_clerk.id, "kind": "discount",
+                                                           "limit": 5}, {"admin"}),
+            ("sales.org.role.limit", "below zero", lambda r: {"role_id": self.role_clerk.id, "kind": "discount",
+                                                              "limit": -1}, set()),
+            ("sales.org.delegation", "their own", lambda r: {"delegate_id": self.spare_user.id}, everyone),
+            ("sales.business.trip", "their own", lambda r: {
+                "name": "RPC trip", "date_start": fields.Date.to_string(today + timedelta(days=3)),
+                "date_end": fields.Date.to_string(today + timedelta(days=4))}, everyone),
+            ("sales.business.trip", "for someone else", lambda r: {
+                "name": "RPC trip", "user_id": self.rep_north.id, "date_start": fields.Date.to_string(today),
+                "date_end": fields.Date.to_string(today)}, set()),
+            ("sales.business.trip", "already approved", lambda r: {
+                "name": "RPC trip", "state": "approved", "date_start": fields.Date.to_string(today),
+                "date_end": fields.Date.to_string(today)}, set()),
+            ("sales.business.trip.visit", "on their draft", lambda r: {
+                "trip_id": self.trip_of["rep_draft"].id, "partner_id": self.customer.id, "purpose": "RPC",
+                "visit_date": fields.Date.to_string(self.trip_of["rep_draft"].date_start)}, {"rep"}),
+            ("sales.business.trip.visit", "on a submitted trip", lambda r: {
+                "trip_id": self.trip_of["rep_submitted"].id, "partner_id": self.customer.id, "purpose": "RPC",
+                "visit_date": fields.Date.to_string(self.trip_of["rep_submitted"].date_start)}, set()),
+            ("sales.business.trip.cost", "on their draft", lambda r: {
+                "trip_id": self.trip_of["rep_draft"].id, "expected_amount": 100}, {"rep"}),
+            ("sales.business.trip.cost", "expected, after approval", lambda r: {
+                "trip_id": self.trip_of["rep_approved"].id, "expected_amount": 100}, set()),
+            ("sales.price.reduction", "on the rep's quotation", lambda r: {
+                "order_id": self.cheap_quotation.id, "reason": "RPC"}, {"rep", *LEADERS_OF_REP}),
+            ("sales.price.reduction", "for someone else", lambda r: {
+                "order_id": self.cheap_quotation.id, "user_id": self.rep_north.id}, set()),
+            ("sales.price.reduction", "already approved", lambda r: {
+                "order_id": self.cheap_quotation.id, "state": "approved"}, set()),
+            ("sales.price.reduction.line", "a line", lambda r: {
+                "reduction_id": self.reduction_of["rep_draft"].id, "price": 1}, set()),
+            ("sales.org.delegation", "for someone else", lambda r: {
+                "user_id": self.rep_north.id, "delegate_id": self.spare_user.id}, {"admin"}),
+            ("sales.org.delegation", "in another company", lambda r: {
+                "delegate_id": self.spare_user.id, "company_id": other_company(r)}, set()),
         ]
         for model, label, values, allowed in creates:
             for role in ROLES:
@@ -576,6 +725,19 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             (self.spare_region, {"admin"}),
             (self.shanghai.headcount_ids, {"admin"}),
             (self.b_hq.headcount_ids, set()),
+            (self.step, set()),  # the history of a request
+            (self.limit, {"admin"}),
+            (self.delegation, {"admin"}),  # archived by its leader, deleted by the administrator only
+            (self.trip_of["rep_draft"], {"rep"}),
+            (self.trip_of["rep_submitted"], set()),
+            (self.trip_of["rep_approved"], set()),
+            (self.trip_of["rep_draft"].visit_ids, {"rep"}),
+            (self.trip_of["rep_approved"].visit_ids, set()),
+            (self.trip_of["rep_draft"].cost_ids[:1], {"rep"}),
+            (self.trip_of["rep_approved"].cost_ids[:1], set()),
+            (self.reduction_of["rep_draft"], {"rep"}),
+            (self.reduction_of["rep_submitted"], set()),
+            (self.reduction_of["rep_draft"].line_ids, set()),
             *((record, set()) for model in ("sales.customer.classification", "sales.daily.digest",
                                             "sales.daily.report.status", "sales.org.figure",
                                             "sales.org.assignment", "sales.customer.classify",
@@ -649,6 +811,30 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             (self.north_customer, "action_set_classification", {"director", "admin", "outsider"}),
             (self.classify_wizard, "action_apply", {"manager"}),
             (self.export_wizard, "action_export", {"rep"}),
+            (self.step, "action_open_document", {"rep", *LEADERS_OF_REP}),
+            (rep_submitted, "action_refuse", set()),  # a review returns, never refuses
+            (rep_report, "action_cancel", set()),
+            (manager_submitted, "action_refuse", set()),
+            (manager_draft, "action_cancel", set()),
+            (self.trip_of["rep_draft"], "action_submit", {"rep"}),
+            (self.trip_of["rep_draft"], "action_cancel", {"rep"}),
+            (self.trip_of["north_draft"], "action_submit", set()),
+            (self.trip_of["rep_submitted"], "action_approve", LEADERS_OF_REP),
+            (self.trip_of["rep_submitted"], "action_return", LEADERS_OF_REP),
+            (self.trip_of["rep_submitted"], "action_refuse", LEADERS_OF_REP),
+            (self.trip_of["rep_submitted"], "action_cancel", {"rep"}),
+            (self.trip_of["rep_approved"], "action_add_visits_to_daily_report", {"rep"}),
+            (self.trip_of["rep_approved"], "action_cancel", set()),
+            (self.cheap_quotation, "action_confirm", set()),  # below the rep's floor: nobody confirms it
+            (self.cheap_quotation, "action_request_price_reduction", {"rep", *LEADERS_OF_REP}),
+            (self.cheap_quotation, "action_view_price_reductions", {"rep", *LEADERS_OF_REP}),
+            (self.reduction_of["rep_draft"], "action_refresh_lines", {"rep"}),
+            (self.reduction_of["rep_draft"], "action_open_order", {"rep", *LEADERS_OF_REP}),
+            (self.reduction_of["rep_draft"], "action_submit", {"rep"}),
+            (self.reduction_of["rep_submitted"], "action_approve", LEADERS_OF_REP),
+            (self.reduction_of["rep_submitted"], "action_return", LEADERS_OF_REP),
+            (self.reduction_of["rep_submitted"], "action_refuse", LEADERS_OF_REP),
+            (self.reduction_of["rep_submitted"], "action_cancel", {"rep"}),
         ]
         tried = {(record._name, method) for record, method, _allowed in calls}
         # create/write/unlink are the matrices above; message_subscribe and default_get below;

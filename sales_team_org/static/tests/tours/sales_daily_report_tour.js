@@ -28,7 +28,7 @@ const WORDS = {
     zh_CN: {
         submit: "提交",
         return: "退回",
-        approve: "审阅通过",
+        approve: "批准",
         submitted: "已提交",
         returned: "已退回",
         reviewed: "已审阅",
