@@ -32,6 +32,7 @@ def check(addon: Path):
         errors.extend(f"{path}:{n}: {len(row)} columns, header has {width}"
                       for n, row in enumerate(rows[1:], 2) if len(row) != width)
     check_translations(addon)
+    check_tour_words(addon)
 
 
 def po_entries(path: Path):
@@ -61,6 +62,44 @@ def check_translations(addon: Path):
     for msgid, _ in po_entries(pot):
         if not translated.get(msgid):
             errors.append(f"zh_CN.po: no translation for {msgid!r}")
+
+
+def _term_pattern(term):
+    """A .po term as a regex, its placeholders (%(name)s, %s) standing for any text."""
+    return re.compile(".+?".join(map(re.escape, re.split(r"%\(\w+\)s|%s", term))))
+
+
+def _begins(word, term):
+    """The word is how a text made from the term begins, or the whole of it with its
+    placeholders filled (a tour finds it with :contains)."""
+    return term.startswith(word) or bool(_term_pattern(term).fullmatch(word))
+
+
+def check_tour_words(addon: Path):
+    """The browser tours run in 简体中文 and register the same steps in English (registerTours
+    in static/tests/tours): the words of each language, the WORDS of a tour file, must be the
+    same terms. A pair whose English word begins terms of zh_CN.po (or is one, placeholders
+    filled) must begin the translation of one of them the same way; words typed by the tour
+    begin no term and are left alone."""
+    po = addon / "i18n" / "zh_CN.po"
+    if not po.is_file():
+        return
+    entries = po_entries(po)
+    for js in sorted((addon / "static" / "tests" / "tours").glob("*.js")):
+        block = re.search(r"^const WORDS = \{(.*?)^\};", js.read_text(encoding="utf-8"), re.M | re.S)
+        if not block:
+            continue
+        words = {lang: dict(re.findall(r'(\w+): "((?:[^"\\]|\\.)*)"', body))
+                 for lang, body in re.findall(r"(\w+): \{(.*?)\}", block.group(1), re.S)}
+        for key, english in words.get("en_US", {}).items():
+            chinese = words.get("zh_CN", {}).get(key)
+            if chinese is None:
+                errors.append(f"{js.name}: WORDS.zh_CN has no {key!r}")
+                continue
+            terms = [msgstr for msgid, msgstr in entries if _begins(english, msgid)]
+            if terms and not any(_begins(chinese, msgstr) for msgstr in terms):
+                errors.append(f"{js.name}: WORDS {key!r}: {chinese!r} is not the translation of {english!r} "
+                              f"in zh_CN.po")
 
 
 if __name__ == "__main__":

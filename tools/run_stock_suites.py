@@ -12,6 +12,8 @@ import odoo
 from odoo.tests import loader
 from odoo.tests.suite import OdooSuite
 
+import test_assets  # noqa: F401  (tools/ is this script's directory: the assets browser tests open)
+
 _make_suite = loader.make_suite
 
 

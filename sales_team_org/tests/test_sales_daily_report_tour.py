@@ -9,7 +9,11 @@ DESKTOP = "1366x768"
 @tagged("post_install", "-at_install")
 class TestSalesDailyReportTour(HttpCase, SalesOrgCommon):
     """The daily report's round trip in the browser: the rep at phone size, the leader of their
-    group and the director at desktop size; then a monthly summary (tours in static/tests/tours)."""
+    group and the director at desktop size; then a monthly summary (tours in static/tests/tours).
+
+    In 简体中文, the language of the add-on's users: the steps are the same in every language
+    (registerTours), only the words on screen differ, and the Chinese words are the translations
+    of the English ones (tools/check_static.py checks the pairs against the .po files)."""
 
     @classmethod
     def setUpClass(cls):
@@ -53,9 +57,6 @@ class TestSalesDailyReportTour(HttpCase, SalesOrgCommon):
         self.assertIn("回款 80%", summary.results)
         self.assertEqual(summary.state, "reviewed")
         self.assertEqual(summary.reviewer_id, self.regional_east)
-
-    def test_round_trip(self):
-        self.round_trip("en_US")
 
     def test_round_trip_chinese(self):
         self.speak_chinese()
