@@ -53,6 +53,12 @@ class SaleOrder(models.Model):
         self._sales_org_check_price_floor()
         return super().action_confirm()
 
+    def write(self, vals):
+        # a quotation made an order by writing its state, as action_confirm itself does
+        if vals.get("state") == "sale":
+            self.filtered(lambda order: order.state in ("draft", "sent"))._sales_org_check_price_floor()
+        return super().write(vals)
+
     def action_request_price_reduction(self):
         """Ask for the prices of this quotation's lines below the floor: the requester's open request,
         its lines taken again while it is a draft or returned, or a new one."""
@@ -99,19 +105,26 @@ class SaleOrder(models.Model):
     def _sales_org_discount_limits(self):
         """{order: the discount limit (%) of its salesperson's role}, for the orders whose
         salesperson holds a role with a discount limit. The role is the one of their membership
-        of the order's unit, else of their oldest membership. Two queries."""
+        of the order's unit, else of their oldest membership. The person at work counts too: when
+        they hold such a role, the lower of the two limits applies (emptying or changing the
+        salesperson does not lift one's own floor). Two queries."""
+        acting = self.env.user if self.env.user._is_internal() else self.env["res.users"]
         members = self.env["crm.team.member"].sudo().search(
-            [("user_id", "in", self.user_id.ids), ("role_id", "!=", False)], order="id")
+            [("user_id", "in", (self.user_id | acting).ids), ("role_id", "!=", False)], order="id")
         if not members:
             return {}
         limits = dict(self.env["sales.org.role.limit"].sudo()._read_group(
             [("role_id", "in", members.role_id.ids), ("kind", "=", "discount")], ["role_id"], ["limit:min"]))
         result = {}
         for order in self:
-            held = members.filtered(lambda member: member.user_id == order.user_id)
-            member = held.filtered(lambda member: member.crm_team_id == order.team_id)[:1] or held[:1]
-            if member and member.role_id in limits:
-                result[order] = limits[member.role_id]
+            found = []
+            for person in order.user_id | acting:
+                held = members.filtered(lambda member, person=person: member.user_id == person)
+                member = held.filtered(lambda member: member.crm_team_id == order.team_id)[:1] or held[:1]
+                if member and member.role_id in limits:
+                    found.append(limits[member.role_id])
+            if found:
+                result[order] = min(found)
         return result
 
     def _sales_org_price_blocked(self, floors=None):

@@ -1,7 +1,10 @@
 from collections import defaultdict, namedtuple
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import float_compare
+
+PRICE_FIELDS = frozenset({"price_unit", "discount", "product_id", "product_uom", "product_uom_qty"})
 
 # list_price: the pricelist's price, tax-adjusted like price_unit; price: the effective unit price
 # (price_unit less the line's discount); discount: how far below list_price, in %; limit: the
@@ -28,24 +31,54 @@ class SaleOrderLine(models.Model):
             line.price_floor_status = False if not floor else \
                 "ok" if not floor.below else "covered" if floor.covered else "below"
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        lines._sales_org_check_confirmed_prices()
+        return lines
+
+    def write(self, vals):
+        result = super().write(vals)
+        if PRICE_FIELDS & set(vals):
+            self._sales_org_check_confirmed_prices()
+        return result
+
     # ------------------------------------------------------------
     # BUSINESS METHODS
     # ------------------------------------------------------------
 
+    def _sales_org_check_confirmed_prices(self):
+        """A confirmed order keeps to the floor too: a line added, repriced or changed on it after
+        the confirmation needs an approved request as a quotation's does."""
+        confirmed = self.filtered(lambda line: line.order_id.state == "sale")
+        if not confirmed:
+            return
+        floors = confirmed._sales_org_price_floor(states=("sale",))
+        blocked = confirmed.order_id._sales_org_price_blocked(floors)
+        if blocked:
+            raise UserError(self.env._(
+                "%(order)s is confirmed: its prices stay within what %(person)s may grant unless a price "
+                "reduction covers them:\n%(lines)s",
+                order=", ".join(order.name for order in blocked),
+                person=next(iter(blocked)).user_id.name or "-",
+                lines=self.env["sale.order.line"].union(*blocked.values())._sales_org_floor_error_lines(floors)))
+
     def _sales_org_floor_applies(self):
-        """Lines the salesperson prices: not sections and notes, down payments, expenses, deliveries
-        or combos (whose price the combo line carries)."""
+        """Lines the salesperson prices, with a product (Odoo's down payment lines have none): not
+        sections and notes, expenses re-invoiced at cost, deliveries or combos (whose price the
+        combo line carries). A flag a client can set alone exempts nothing."""
         self.ensure_one()
+        expense = self.is_expense and self.product_id.expense_policy not in (False, "no")
         return bool(
-            self.product_id and not self.display_type and not self.is_downpayment and not self.is_expense
+            self.product_id and not self.display_type and not expense
             and not self.combo_item_id and self.product_type != "combo" and not self._is_delivery()
         )
 
-    def _sales_org_price_floor(self):
-        """{line: PriceFloor} for the lines of `self` that are on a quotation whose salesperson holds a
-        role with a discount limit; other lines have no floor. Batched: a handful of queries whatever
-        the number of lines and orders."""
-        lines = self.filtered(lambda line: line.order_id.state in ("draft", "sent") and line._sales_org_floor_applies())
+    def _sales_org_price_floor(self, states=("draft", "sent")):
+        """{line: PriceFloor} for the lines of `self` that are on a quotation (an order in `states`)
+        whose salesperson holds a role with a discount limit; other lines have no floor. Batched: a
+        handful of queries whatever the number of lines and orders."""
+        lines = self.filtered(lambda line: line.order_id.state in states and line._sales_org_floor_applies())
         limits = lines.order_id._sales_org_discount_limits()
         lines = lines.filtered(lambda line: limits.get(line.order_id) is not None)
         if not lines:
@@ -62,7 +95,11 @@ class SaleOrderLine(models.Model):
                 continue  # nothing to go below (free products, rewards)
             discount = (list_price - price) / list_price * 100.0
             below = float_compare(price, list_price * (1 - limit / 100.0), precision_digits=digits) < 0
-            covered = below and any(request_line._sales_org_covers(line) for request_line in approved[line])
+            # bound to what the approver saw, list price included (a pricelist, currency or tax change)
+            covered = below and any(
+                request_line._sales_org_covers(line)
+                and float_compare(discount, request_line.discount, precision_digits=2) <= 0
+                for request_line in approved[line])
             result[line] = PriceFloor(list_price, price, discount, limit, below, covered)
         return result
 

@@ -220,10 +220,12 @@ class SalesOrgApprovalMixin(models.AbstractModel):
     def _approval_chains(self):
         """{(author id, unit id or None): [(user id, role id, at the top)]}: the leaders above
         each author of `self` on their reporting line, nearest first, each person once; at the
-        top: their membership is of a unit at the root of the tree. The line starts from the
-        author's membership of the document's unit (without one, their oldest membership)."""
+        top: they lead a unit at the root of the tree in a role seeing everything (营销总监), not
+        merely the last leader of a line. The line starts from the author's membership of the
+        document's unit (without one, their oldest membership)."""
         self.env["crm.team.member"].flush_model(["user_id", "crm_team_id", "active", "parent_member_id", "role_id"])
         self.env["crm.team"].flush_model(["active", "parent_id"])
+        self.env["sales.org.role"].flush_model(["access_level"])
         unit = self._sales_org_unit_field
         pairs = {(document.user_id.id, document[unit].id if unit else None) for document in self}
         values = SQL(", ").join(SQL("(%s, %s::int)", author, team) for author, team in pairs)
@@ -244,10 +246,11 @@ class SalesOrgApprovalMixin(models.AbstractModel):
                   FROM chain c JOIN crm_team_member m ON m.id = c.member_id
                  WHERE m.parent_member_id IS NOT NULL AND c.depth < 50
             )
-            SELECT c.author, c.team_id, m.user_id, m.role_id, t.parent_id IS NULL
+            SELECT c.author, c.team_id, m.user_id, m.role_id, t.parent_id IS NULL AND r.access_level = 'all'
               FROM chain c
               JOIN crm_team_member m ON m.id = c.member_id
               JOIN crm_team t ON t.id = m.crm_team_id
+         LEFT JOIN sales_org_role r ON r.id = m.role_id
              ORDER BY c.author, c.team_id, c.depth
             """,
             values=values,

@@ -13,7 +13,8 @@ class TestSalesBusinessTripTour(HttpCase, BusinessTripCommon):
     def test_rep_asks_manager_approves_on_a_phone(self):
         self.browser_size = PHONE
         self.touch_enabled = True
-        self.start_tour("/odoo", "sales_team_org_business_trip_request_en_US", login="t_rep_shanghai")
+        self.speak_chinese()  # as the company's reps and leaders use it
+        self.start_tour("/odoo", "sales_team_org_business_trip_request_zh_CN", login="t_rep_shanghai")
         trip = self.env["sales.business.trip"].search([("user_id", "=", self.rep_shanghai.id)])
         self.assertRecordValues(trip, [{
             "name": "Visit the customers of Suzhou", "cities": "Suzhou", "state": "submitted",
@@ -21,5 +22,5 @@ class TestSalesBusinessTripTour(HttpCase, BusinessTripCommon):
         }])
         self.assertEqual(trip.day_count, 3)
         self.assertRecordValues(trip.visit_ids, [{"partner_id": self.customer.id, "purpose": "Show the new gate"}])
-        self.start_tour("/odoo", "sales_team_org_business_trip_approval_en_US", login="t_supervisor")
+        self.start_tour("/odoo", "sales_team_org_business_trip_approval_zh_CN", login="t_supervisor")
         self.assertRecordValues(trip, [{"state": "approved", "reviewer_id": self.supervisor.id}])

@@ -85,6 +85,26 @@ class TestSalesPriceReduction(SalesOrgCommon):
     # Every confirmation path is blocked until approved
     # ------------------------------------------------------------
 
+    def test_no_way_around_the_floor(self):
+        """Writing the state, emptying the salesperson, calling a line a down payment, or repricing
+        a confirmed order: the floor holds."""
+        order = self.quotation(self.rep_shanghai, price=80.0)
+        with self.assertRaises(UserError):
+            order.with_user(self.rep_shanghai).write({"state": "sale"})
+        with self.assertRaises(UserError):
+            order.with_user(self.rep_shanghai).write({"user_id": False})
+            order.with_user(self.rep_shanghai).action_confirm()
+        down_payment = self.quotation(self.rep_shanghai, price=80.0, is_downpayment=True)
+        self.assertEqual(down_payment.order_line.price_floor_status, "below")
+        within = self.quotation(self.rep_shanghai, price=100.0)
+        within.with_user(self.rep_shanghai).action_confirm()
+        with self.assertRaises(UserError):
+            within.order_line.with_user(self.rep_shanghai).price_unit = 50.0
+        with self.assertRaises(UserError):
+            within.with_user(self.rep_shanghai).order_line = [Command.create(
+                {"product_id": self.product.id, "product_uom_qty": 1, "price_unit": 1.0})]
+        self.assertEqual(within.order_line.price_unit, 100.0)
+
     def test_confirmation_blocked_on_every_path(self):
         order = self.quotation(self.rep_shanghai)
         fine = self.quotation(self.rep_shanghai, price=100.0)

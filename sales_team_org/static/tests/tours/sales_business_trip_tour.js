@@ -4,7 +4,7 @@
 
 import { phoneMenu, registerTours, statusIs } from "@sales_team_org/../tests/tours/sales_org_tour_utils";
 
-// the tests run the English variant only (a whole extra run for the other)
+// the tests run the 简体中文 variant (the English words are checked against zh_CN.po)
 const WORDS = {
     en_US: { submitted: "Submitted", approved: "Approved", transport: "Transport" },
     zh_CN: { submitted: "已提交", approved: "已批准", transport: "交通" },
