@@ -65,13 +65,14 @@ class SaleOrderLine(models.Model):
 
     def _sales_org_floor_applies(self):
         """Lines the salesperson prices, with a product (Odoo's down payment lines have none): not
-        sections and notes, expenses re-invoiced at cost, deliveries or combos (whose price the
-        combo line carries). A flag a client can set alone exempts nothing."""
+        sections and notes, expenses re-invoiced at cost, deliveries or a combo's own line (priced
+        0: its items carry the price). A flag a client can set alone exempts nothing."""
         self.ensure_one()
         expense = self.is_expense and self.product_id.expense_policy not in (False, "no")
+        combo_item = self.combo_item_id and not self.linked_line_id
         return bool(
-            self.product_id and not self.display_type and not expense
-            and not self.combo_item_id and self.product_type != "combo" and not self._is_delivery()
+            self.product_id and not self.display_type and not expense and not combo_item
+            and self.product_type != "combo" and not self._is_delivery()
         )
 
     def _sales_org_price_floor(self, states=("draft", "sent")):
@@ -122,6 +123,9 @@ class SaleOrderLine(models.Model):
                     "|", ("product_id", "=", False), ("product_id", "in", products.ids),
                 ]).ids) if pricelist else self.env["product.pricelist.item"]
             for line in group:
+                if line.combo_item_id:  # its share of the combo's list price, as Odoo prices it
+                    prices[line] = line._get_combo_item_display_price()
+                    continue
                 date = line._get_order_date()
                 line_c = line.with_company(line.company_id)
                 product = line_c.product_id.with_context(**line_c._get_product_price_context())

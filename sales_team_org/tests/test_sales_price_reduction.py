@@ -105,6 +105,24 @@ class TestSalesPriceReduction(SalesOrgCommon):
                 {"product_id": self.product.id, "product_uom_qty": 1, "price_unit": 1.0})]
         self.assertEqual(within.order_line.price_unit, 100.0)
 
+    def test_combo_items_keep_to_the_floor(self):
+        items = self.env["product.product"].create([{"name": "T Motor"}, {"name": "T Remote"}])
+        combos = self.env["product.combo"].create([
+            {"name": f"T Part {item.name}", "combo_item_ids": [Command.create({"product_id": item.id})]}
+            for item in items])
+        kit = self.env["product.product"].create({
+            "name": "T Gate Kit", "type": "combo", "list_price": 200.0, "combo_ids": [Command.set(combos.ids)]})
+        order = self.quotation(self.rep_shanghai, price=200.0, product=kit, quantity=1)
+        combo_line = order.order_line
+        item_lines = self.env["sale.order.line"].create([{
+            "order_id": order.id, "product_id": item.id, "combo_item_id": combo.combo_item_ids.id,
+            "linked_line_id": combo_line.id} for item, combo in zip(items, combos)])
+        self.assertEqual(set(item_lines.mapped("price_floor_status")), {"ok"})
+        item_lines[0].price_unit = item_lines[0].price_unit / 2
+        self.assertEqual(item_lines[0].price_floor_status, "below")
+        with self.assertRaises(UserError):
+            order.with_user(self.rep_shanghai).action_confirm()
+
     def test_confirmation_blocked_on_every_path(self):
         order = self.quotation(self.rep_shanghai)
         fine = self.quotation(self.rep_shanghai, price=100.0)
