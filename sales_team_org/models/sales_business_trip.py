@@ -200,6 +200,14 @@ class SalesBusinessTrip(models.Model):
     def _on_refused(self):
         self._clear_late_approval_flags()
 
+    def _on_returned(self):
+        self._clear_late_approval_flags()
+
+    def action_cancel(self):
+        super().action_cancel()
+        self.sudo()._clear_late_approval_flags()
+        return True
+
     # ------------------------------------------------------------------
     # Business
     # ------------------------------------------------------------------

@@ -324,6 +324,17 @@ class TestSalesBusinessTripUnapprovedAtStart(BusinessTripCommon):
         trip.with_user(self.supervisor).action_approve()
         self.assertFalse(self.flags(trip), "approved: nothing left to flag")
 
+    def test_the_flags_go_when_the_trip_is_returned_or_cancelled(self):
+        returned, cancelled = self.ask(start_in=1), self.ask(start_in=1)
+        (returned | cancelled).action_submit()
+        with freeze_time(self.local_noon(returned.date_start)):
+            self.Trip._cron_flag_unapproved_trips()
+        self.assertEqual(len(self.flags(returned | cancelled)), 4)
+        returned.with_user(self.supervisor).review_comment = "Go next week."
+        returned.with_user(self.supervisor).action_return()
+        cancelled.with_user(self.rep_shanghai).action_cancel()
+        self.assertFalse(self.flags(returned | cancelled))
+
     def test_query_count_does_not_grow_with_the_requests(self):
         def submitted_trips(count):
             users = self.env["res.users"].create([
