@@ -47,14 +47,15 @@ class SalesOrgApprovalStep(models.Model):
         "res.users", readonly=True, index="btree_not_null",
         help="Who decides: the leader, or the delegate they named while away.",
     )
-    state = fields.Selection(STEP_STATES, required=True, default="pending", readonly=True, index=True)
-    note = fields.Selection(NOTES, readonly=True)
+    state = fields.Selection(STEP_STATES, string="Status", required=True, default="pending", readonly=True,
+                             index=True)
+    note = fields.Selection(NOTES, string="Decided How", readonly=True)
     amount = fields.Float(readonly=True, help="The amount the request asked to be granted at this step.")
     amount_display = fields.Char(string="Asked", compute="_compute_amount_display")
     limit = fields.Float(readonly=True, help="What the leader's role may grant; -1: no limit.")
-    decided_by_id = fields.Many2one("res.users", readonly=True)
+    decided_by_id = fields.Many2one("res.users", string="Handled By", readonly=True)
     decided_date = fields.Datetime(string="Decided On", readonly=True)
-    comment = fields.Text(readonly=True)
+    comment = fields.Text(string="Approver's Comment", readonly=True)
     reminded_date = fields.Datetime(string="Reminded On", readonly=True)
     create_date = fields.Datetime(string="Waiting Since", readonly=True)
 
