@@ -629,9 +629,10 @@ class SalesOrgApprovalMixin(models.AbstractModel):
         now = fields.Datetime.now()
         approval_models = [model for model in self.env.registry.descendants(["sales.org.approval.mixin"], "_inherit")
                            if not self.env[model]._abstract]
-        for model in approval_models:
-            self.env[model].sudo().search([("state", "=", "submitted")])._approval_reroute()
         escalated_models = [model for model in approval_models if self.env[model]._approval_escalate]
+        # the requests, not the daily reviews (tens of thousands a month: they follow the tree's changes)
+        for model in escalated_models:
+            self.env[model].sudo().search([("state", "=", "submitted")])._approval_reroute()
         for company in self.env["res.company"].sudo().search([("sales_org_approval_hours", ">", 0)]):
             calendar = company.resource_calendar_id
             if calendar:
