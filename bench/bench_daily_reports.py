@@ -162,7 +162,7 @@ def main(env):
     company = env.company
     # the latest working day of the bench month (the board shows the last 62 days)
     day = next(d for d in reversed(days)
-               if Report._is_working_day(company.resource_calendar_id, company._sales_org_tz(), d))
+               if env["sales.org.rhythm"]._is_working_day(company.resource_calendar_id, company._sales_org_tz(), d))
     regional = users[0]
     env.cr.execute(SQL(
         """SELECT count(DISTINCT user_id) FROM sales_org_assignment

@@ -1,4 +1,5 @@
 from . import sales_org_guarded_mixin
+from . import sales_org_rhythm
 from . import sales_org_scope_mixin
 from . import sales_org_region
 from . import res_country_state

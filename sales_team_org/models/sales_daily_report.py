@@ -1,8 +1,5 @@
 from collections import defaultdict
-from datetime import datetime, time, timedelta
-
-import pytz
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import ValidationError
@@ -265,8 +262,8 @@ class SalesDailyReport(models.Model):
 
     @api.model
     def _cron_remind_missing_reports(self):
-        hour = self._rhythm_hour("sales_team_org.reminder_hour", DEFAULT_REMINDER_HOUR)
-        for company, day in self._companies_due(hour):
+        hour = self.env["sales.org.rhythm"]._rhythm_hour("sales_team_org.reminder_hour", DEFAULT_REMINDER_HOUR)
+        for company, day in self.env["sales.org.rhythm"]._companies_due(hour):
             self._remind_missing_reports(company, day)
 
     @api.model
@@ -300,7 +297,7 @@ class SalesDailyReport(models.Model):
         reports._fill_figures()  # what they did in Odoo that day, on the board already
         reports._schedule_reminders(lambda env: env._("Submit your daily report"), day)
         by_email = reports.filtered(lambda report: report.user_id.notification_type == "email")
-        self._send_mails([
+        self.env["sales.org.rhythm"]._send_mails([
             (report.user_id.partner_id,
              self.with_context(lang=report.user_id.lang).env._("Daily report of %(date)s", date=day),
              self.with_context(lang=report.user_id.lang).env._(
@@ -316,8 +313,8 @@ class SalesDailyReport(models.Model):
 
     @api.model
     def _cron_send_digest(self):
-        hour = self._rhythm_hour("sales_team_org.digest_hour", DEFAULT_DIGEST_HOUR)
-        for company, day in self._companies_due(hour):
+        hour = self.env["sales.org.rhythm"]._rhythm_hour("sales_team_org.digest_hour", DEFAULT_DIGEST_HOUR)
+        for company, day in self.env["sales.org.rhythm"]._companies_due(hour):
             self._send_digest(company, day)
 
     @api.model
@@ -381,51 +378,7 @@ class SalesDailyReport(models.Model):
                       amount=format_amount(env, totals["order_amount"], company.currency_id)),
             )
             mails.append((leader.partner_id, env._("Daily digest of %(date)s", date=day), body))
-        self._send_mails(mails)
+        self.env["sales.org.rhythm"]._send_mails(mails)
         return self.env["sales.daily.digest"].sudo().create([
             {"user_id": leader.id, "date": day, "company_id": company.id} for leader in leaders
         ])
-
-    # ------------------------------------------------------------------
-    # Helpers
-    # ------------------------------------------------------------------
-
-    @api.model
-    def _rhythm_hour(self, key, default):
-        try:
-            return int(self.env["ir.config_parameter"].sudo().get_param(key, default))
-        except ValueError:
-            return default
-
-    @api.model
-    def _companies_due(self, hour):
-        """(company, local date) for each company whose local time is past `hour` on a working day."""
-        now = fields.Datetime.now()
-        for company in self.env["res.company"].sudo().search([]):
-            calendar = company.resource_calendar_id
-            tz = company._sales_org_tz()
-            local_now = pytz.utc.localize(now).astimezone(tz)
-            if local_now.hour < hour:
-                continue
-            day = local_now.date()
-            if calendar and not self._is_working_day(calendar, tz, day):
-                continue
-            yield company, day
-
-    @api.model
-    def _is_working_day(self, calendar, tz, day):
-        start = tz.localize(datetime.combine(day, time.min))
-        intervals = calendar._work_intervals_batch(start, start + timedelta(days=1))[False]
-        return bool(list(intervals))
-
-    @api.model
-    def _send_mails(self, mails):
-        """One e-mail per (partner, subject, body), created in one batch."""
-        if not mails:
-            return
-        self.env["mail.mail"].sudo().create([{
-            "subject": subject,
-            "body_html": body if isinstance(body, Markup) else Markup("<p>%s</p>") % escape(body),
-            "email_to": partner.email_formatted,
-            "auto_delete": True,
-        } for partner, subject, body in mails])

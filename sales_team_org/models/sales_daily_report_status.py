@@ -167,7 +167,7 @@ class SalesDailyReportStatus(models.Model):
             mails.append((user.partner_id, env._("Daily report of %(date)s", date=dates), env._(
                 "%(leader)s asks for your daily report of %(date)s: list your calls and visits, write your "
                 "sales diary and submit it.", leader=leader.name, date=dates)))
-        Report._send_mails(mails)
+        self.env["sales.org.rhythm"]._send_mails(mails)
         message = self.env._("Reminded: %(people)s.", people=", ".join(urged.user_id.mapped("name")))
         if recent:
             message += " " + self.env._("Reminded less than an hour ago, not again: %(people)s.",

@@ -126,7 +126,7 @@ class SalesOrgApprovalStep(models.Model):
                 "<p>%s</p><ul>%s</ul>") % (env._("These requests wait for your decision (CRM ‣ Approvals ‣ To "
                                                  "Approve):"), Markup().join(Markup("<li>%s</li>") % line
                                                                              for line in lines))))
-        self.env["sales.daily.report"]._send_mails(mails)
+        self.env["sales.org.rhythm"]._send_mails(mails)
         for model, records in documents.items():
             approver_of = {step.res_id: step.approver_id for step in self if step.res_model == model}
             records._message_log_batch({
