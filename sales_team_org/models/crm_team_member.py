@@ -105,14 +105,14 @@ class CrmTeamMember(models.Model):
         return SQL("(%s AND %s AND %s)", SQL.identifier(member, "active"), SQL.identifier(team, "active"), above)
 
     @api.model
-    def _sql_approvers(self, pairs):
-        """SQL of (author, unit, approver user id) for `pairs`, an SQL query of distinct
-        (author, unit) pairs (the unit may be NULL).
-
-        The approver is the leader on the author's reporting line: that of their membership of
-        the unit (without one, of their oldest membership), climbing past any seat that is the
-        author's own. NULL when nobody is above the author.
-        """
+    def _sql_leader_chain(self, pairs, past_own_seats_only=False):
+        """SQL of the recursive CTEs `pair`, `chain` of a query over the reporting lines of
+        `pairs`, an SQL query of distinct (author, unit) pairs (the unit may be NULL): the caller
+        appends its SELECT. `chain` holds (author, team_id, member_id, depth): the memberships
+        above the author, nearest first (depth 1), from their membership of the unit (without
+        one, their oldest membership). `past_own_seats_only` stops the walk at the first seat
+        that is not the author's own, for who only needs the nearest leader."""
+        stop = SQL("AND m.user_id = c.author") if past_own_seats_only else SQL()
         return SQL(
             """
             WITH RECURSIVE pair(author, team_id) AS (%(pairs)s),
@@ -129,8 +129,24 @@ class CrmTeamMember(models.Model):
                 SELECT c.author, c.team_id, m.parent_member_id, c.depth + 1
                   FROM chain c
                   JOIN crm_team_member m ON m.id = c.member_id
-                 WHERE m.user_id = c.author AND m.parent_member_id IS NOT NULL
-            ),
+                 WHERE m.parent_member_id IS NOT NULL AND c.depth < 50 %(stop)s
+            )
+            """,
+            pairs=pairs, stop=stop,
+        )
+
+    @api.model
+    def _sql_approvers(self, pairs):
+        """SQL of (author, unit, approver user id) for `pairs`, an SQL query of distinct
+        (author, unit) pairs (the unit may be NULL).
+
+        The approver is the leader on the author's reporting line: that of their membership of
+        the unit (without one, of their oldest membership), climbing past any seat that is the
+        author's own. NULL when nobody is above the author.
+        """
+        return SQL(
+            """
+            %(chain)s,
             approver AS (
                 SELECT DISTINCT ON (c.author, c.team_id) c.author, c.team_id, m.user_id
                   FROM chain c JOIN crm_team_member m ON m.id = c.member_id
@@ -141,7 +157,7 @@ class CrmTeamMember(models.Model):
               FROM pair p
          LEFT JOIN approver a ON a.author = p.author AND COALESCE(a.team_id, 0) = COALESCE(p.team_id, 0)
             """,
-            pairs=pairs,
+            chain=self._sql_leader_chain(pairs, past_own_seats_only=True),
         )
 
     @api.model

@@ -231,21 +231,7 @@ class SalesOrgApprovalMixin(models.AbstractModel):
         values = SQL(", ").join(SQL("(%s, %s::int)", author, team) for author, team in pairs)
         rows = self.env.execute_query(SQL(
             """
-            WITH RECURSIVE pair(author, team_id) AS (VALUES %(values)s),
-            start AS (
-                SELECT DISTINCT ON (p.author, p.team_id) p.author, p.team_id, m.parent_member_id AS member_id
-                  FROM pair p
-                  JOIN crm_team_member m ON m.user_id = p.author AND m.active
-                  JOIN crm_team t ON t.id = m.crm_team_id AND t.active
-                 ORDER BY p.author, p.team_id, m.crm_team_id IS NOT DISTINCT FROM p.team_id DESC, m.id
-            ),
-            chain AS (
-                SELECT s.author, s.team_id, s.member_id, 1 AS depth FROM start s WHERE s.member_id IS NOT NULL
-                 UNION ALL
-                SELECT c.author, c.team_id, m.parent_member_id, c.depth + 1
-                  FROM chain c JOIN crm_team_member m ON m.id = c.member_id
-                 WHERE m.parent_member_id IS NOT NULL AND c.depth < 50
-            )
+            %(chain)s
             SELECT c.author, c.team_id, m.user_id, m.role_id, t.parent_id IS NULL AND r.access_level = 'all'
               FROM chain c
               JOIN crm_team_member m ON m.id = c.member_id
@@ -253,7 +239,7 @@ class SalesOrgApprovalMixin(models.AbstractModel):
          LEFT JOIN sales_org_role r ON r.id = m.role_id
              ORDER BY c.author, c.team_id, c.depth
             """,
-            values=values,
+            chain=self.env["crm.team.member"]._sql_leader_chain(SQL("VALUES %s", values)),
         ))
         chains = {pair: [] for pair in pairs}
         for author, team, user_id, role_id, top in rows:
