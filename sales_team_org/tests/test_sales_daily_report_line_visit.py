@@ -268,7 +268,8 @@ class TestSalesDailyReportLineVisit(SalesVisitCommon):
 @tagged("post_install", "-at_install")
 class TestSalesDailyReportVisitTour(HttpCase, SalesVisitCommon):
     """On a phone, the rep adds a visit to today's report, checks in, takes a photo and submits
-    (static/tests/tours/sales_daily_report_visit_tour.js), in English and in 简体中文."""
+    (static/tests/tours/sales_daily_report_visit_tour.js), in 简体中文 (the steps are the same in
+    every language, only the words differ)."""
 
     def visit(self, lang):
         self.browser_size = PHONE
@@ -284,9 +285,6 @@ class TestSalesDailyReportVisitTour(HttpCase, SalesVisitCommon):
             "mimetype": "image/png",
         }])
         self.assertEqual(self.report.state, "submitted")
-
-    def test_visit(self):
-        self.visit("en_US")
 
     def test_visit_chinese(self):
         self.speak_chinese()

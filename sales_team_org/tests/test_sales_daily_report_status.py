@@ -90,12 +90,6 @@ class TestSalesDailyReportStatus(HttpCase, SalesOrgCommon):
         with self.assertRaisesRegex(UserError, "submitted"):
             self.row(self.rep_shanghai, self.manager).action_urge()
 
-    def test_manager_urges_from_the_phone(self):
-        self.browser_size = "375x800"
-        self.touch_enabled = True
-        self.start_tour(BOARD, "sales_team_org_manager_urges_en_US", login="t_manager")
-        self.assertEqual(len(self.urge_activities(self.rep_shanghai)), 1)
-
     def test_manager_urges_from_the_phone_chinese(self):
         self.speak_chinese()
         self.browser_size = "375x800"
