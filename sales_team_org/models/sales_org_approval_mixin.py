@@ -217,17 +217,20 @@ class SalesOrgApprovalMixin(models.AbstractModel):
     # Routing
     # ------------------------------------------------------------------
 
-    def _approval_chains(self):
+    def _approval_chains(self, pairs=None):
         """{(author id, unit id or None): [(user id, role id, at the top)]}: the leaders above
-        each author of `self` on their reporting line, nearest first, each person once; at the
-        top: they lead a unit at the root of the tree in a role seeing everything (营销总监), not
-        merely the last leader of a line. The line starts from the author's membership of the
-        document's unit (without one, their oldest membership)."""
+        each author of `self` (or of `pairs`) on their reporting line, nearest first, each
+        person once; at the top: they lead a unit at the root of the tree in a role seeing
+        everything (营销总监), not merely the last leader of a line. The line starts from the
+        author's membership of the document's unit (without one, their oldest membership)."""
         self.env["crm.team.member"].flush_model(["user_id", "crm_team_id", "active", "parent_member_id", "role_id"])
         self.env["crm.team"].flush_model(["active", "parent_id"])
         self.env["sales.org.role"].flush_model(["access_level"])
-        unit = self._sales_org_unit_field
-        pairs = {(document.user_id.id, document[unit].id if unit else None) for document in self}
+        if pairs is None:
+            unit = self._sales_org_unit_field
+            pairs = {(document.user_id.id, document[unit].id if unit else None) for document in self}
+        if not pairs:
+            return {}
         values = SQL(", ").join(SQL("(%s, %s::int)", author, team) for author, team in pairs)
         rows = self.env.execute_query(SQL(
             """
@@ -289,9 +292,7 @@ class SalesOrgApprovalMixin(models.AbstractModel):
         chains = self._approval_chains()
         unit = self._sales_org_unit_field
         rounds = {} if new_round else self._approval_current_steps()
-        people = {user_id for chain in chains.values() for user_id, _role, _top in chain}
-        absent = self._approval_absent(people)
-        limits = self._approval_limits({role for chain in chains.values() for _user, role, _top in chain})
+        absent, limits = self._approval_context(chains)
         routes = {}
         for document in self:
             chain = chains[document.user_id.id, document[unit].id if unit else None]
@@ -301,25 +302,38 @@ class SalesOrgApprovalMixin(models.AbstractModel):
                     passed |= {step.leader_id.id, step.decided_by_id.id}
                 elif step.state == "skipped":
                     skipped_before.add(step.leader_id.id)
-            start = max((index + 1 for index, (user_id, _role, _top) in enumerate(chain) if user_id in passed),
-                        default=0)
-            route = {"leader_id": False, "approver_id": False, "limit": NO_LIMIT, "note": False, "skipped": []}
-            for user_id, role_id, top in chain[start:]:
-                if user_id in passed:
-                    continue
-                limit = NO_LIMIT if top else limits[role_id]
-                if user_id in absent:
-                    delegate = absent[user_id]
-                    if not delegate or delegate == document.user_id.id:
-                        if user_id not in skipped_before:  # the history says it once a round
-                            route["skipped"].append(user_id)
-                        continue
-                    route.update(leader_id=user_id, approver_id=delegate, limit=limit, note="delegated")
-                else:
-                    route.update(leader_id=user_id, approver_id=user_id, limit=limit)
-                break
-            routes[document.id] = route
+            routes[document.id] = self._approval_next(chain, passed, skipped_before, absent, limits,
+                                                      document.user_id.id)
         return routes
+
+    def _approval_context(self, chains):
+        """(who of the leaders of `chains` is away, with their delegate; the limits of their roles)."""
+        people = {user_id for chain in chains.values() for user_id, _role, _top in chain}
+        roles = {role for chain in chains.values() for _user, role, _top in chain}
+        return self._approval_absent(people), self._approval_limits(roles)
+
+    @api.model
+    def _approval_next(self, chain, passed, skipped_before, absent, limits, author_id):
+        """The step a request of `author_id` waits for next on `chain`, above the leaders of
+        `passed` (who decided in this round); see _approval_route."""
+        start = max((index + 1 for index, (user_id, _role, _top) in enumerate(chain) if user_id in passed),
+                    default=0)
+        route = {"leader_id": False, "approver_id": False, "limit": NO_LIMIT, "note": False, "skipped": []}
+        for user_id, role_id, top in chain[start:]:
+            if user_id in passed:
+                continue
+            limit = NO_LIMIT if top else limits[role_id]
+            if user_id in absent:
+                delegate = absent[user_id]
+                if not delegate or delegate == author_id:
+                    if user_id not in skipped_before:  # the history says it once a round
+                        route["skipped"].append(user_id)
+                    continue
+                route.update(leader_id=user_id, approver_id=delegate, limit=limit, note="delegated")
+            else:
+                route.update(leader_id=user_id, approver_id=user_id, limit=limit)
+            break
+        return route
 
     def _approval_current_steps(self):
         """{document id: its steps of the current submission}."""
@@ -515,9 +529,49 @@ class SalesOrgApprovalMixin(models.AbstractModel):
 
     def _refresh_approvers(self, all_undecided=False):
         """Re-route the submitted ones of these documents (or of all of them)."""
-        documents = self.search([("state", "=", "submitted")]) if all_undecided else self.filtered(
-            lambda document: document.state == "submitted")
-        documents._approval_reroute()
+        if all_undecided:
+            self.browse(self._approval_moved_ids())._approval_reroute()
+        else:
+            self.filtered(lambda document: document.state == "submitted")._approval_reroute()
+
+    @api.model
+    def _approval_moved_ids(self):
+        """Ids of the submitted documents of this model whose pending step would move now,
+        from one query of their steps: the routes are worked out once per requester, unit and
+        leaders who already decided, not once per document, and only the documents that move
+        are loaded (a change of the tree moves few of the many that wait)."""
+        unit = self._sales_org_unit_field
+        self.flush_model(["state", "user_id"] + ([unit] if unit else []))
+        self.env["sales.org.approval.step"].flush_model(
+            ["res_model", "res_id", "round", "state", "leader_id", "approver_id", "decided_by_id"])
+        rows = self.env.execute_query(SQL(
+            """
+            SELECT d.id, d.user_id, %(unit)s, pending.leader_id, pending.approver_id, pending.id IS NOT NULL,
+                   COALESCE((SELECT array_agg(DISTINCT x) FROM sales_org_approval_step s,
+                                    unnest(ARRAY[s.leader_id, s.decided_by_id]) x
+                              WHERE s.res_model = %(model)s AND s.res_id = d.id AND s.round = pending.round
+                                AND s.state IN ('approved', 'escalated') AND x IS NOT NULL), '{}')
+              FROM %(table)s d
+         LEFT JOIN sales_org_approval_step pending
+                ON pending.res_model = %(model)s AND pending.res_id = d.id AND pending.state = 'pending'
+             WHERE d.state = 'submitted'
+            """,
+            unit=SQL.identifier("d", unit) if unit else SQL("NULL::int"),
+            model=self._name, table=SQL.identifier(self._table),
+        ))
+        if not rows:
+            return []
+        chains = self._approval_chains({(author, team) for _id, author, team, *_rest in rows})
+        absent, limits = self._approval_context(chains)
+        routes, moved = {}, []
+        for doc_id, author, team, leader, approver, has_pending, passed in rows:
+            key = (author, team, frozenset(passed))
+            if key not in routes:
+                route = self._approval_next(chains[author, team], key[2], set(), absent, limits, author)
+                routes[key] = (route["leader_id"] or None, route["approver_id"] or None)
+            if not has_pending or routes[key] != (leader, approver):
+                moved.append(doc_id)
+        return list(dict.fromkeys(moved))
 
     # ------------------------------------------------------------------
     # Who decides

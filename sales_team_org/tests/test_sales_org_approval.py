@@ -195,6 +195,32 @@ class TestSalesOrgApproval(SalesOrgCommon):
         trip.with_user(self.manager).action_approve()
         self.assertEqual(trip.state, "approved")
 
+    def test_a_change_of_the_tree_moves_only_the_steps_it_concerns(self):
+        handed_up = self.submitted(self.rep_shanghai, 2500)
+        handed_up.with_user(self.supervisor).action_approve()
+        north = self.submitted(self.rep_north, 500)
+        before = self.env["sales.org.approval.step"].search_count([])
+        self.env["sales.org.approval.mixin"]._refresh_all_approvers()
+        self.assertEqual(self.env["sales.org.approval.step"].search_count([]), before, "nothing moved, nothing new")
+        # the manager leaves the East unit: the trip the supervisor passed on goes to the regional director
+        self.env["crm.team.member"].search([("user_id", "=", self.manager.id)]).crm_team_id = self.north
+        self.assertEqual(self.waiting_for(handed_up), self.regional_east)
+        self.assertEqual(handed_up.approval_step_ids.filtered(lambda step: step.state == "approved").leader_id,
+                         self.supervisor, "who already approved stays behind")
+        self.assertEqual(len(north.approval_step_ids), 1, "a request elsewhere in the tree is not touched")
+
+    def test_following_the_tree_costs_the_same_for_two_requests_or_eight(self):
+        counts = []
+        for size in (2, 8):
+            for _i in range(size):
+                self.submitted(self.rep_shanghai, 500)
+            self.env.flush_all()
+            self.env.invalidate_all()
+            start = self.env.cr.sql_log_count
+            self.env["sales.org.approval.mixin"]._refresh_all_approvers()
+            counts.append(self.env.cr.sql_log_count - start)
+        self.assertEqual(counts[0], counts[1])
+
     def test_return_refuse_cancel(self):
         trip = self.submitted(self.rep_shanghai, 500)
         with self.assertRaisesRegex(UserError, "comment"):
