@@ -38,3 +38,12 @@ from . import sales_price_reduction_line
 from . import sales_business_trip
 from . import sales_business_trip_visit
 from . import sales_business_trip_cost
+from . import sales_meeting
+from . import sales_meeting_attendee
+from . import sales_meeting_figure
+from . import sales_meeting_problem
+from . import sales_meeting_action
+from . import sales_training_program
+from . import sales_training_program_step
+from . import sales_training_enrolment
+from . import sales_training_enrolment_step

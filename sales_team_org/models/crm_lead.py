@@ -16,10 +16,13 @@ class CrmLead(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         leads = super().create(vals_list)
+        leads.user_id._sales_training_check_salesperson()  # the salesperson may come from a default
         leads.filtered(lambda lead: not lead.team_id)._route_to_region()
         return leads
 
     def write(self, vals):
+        if vals.get("user_id") and any(lead.user_id.id != vals["user_id"] for lead in self):
+            self.env["res.users"].browse(vals["user_id"])._sales_training_check_salesperson()
         res = super().write(vals)
         if {"state_id", "partner_id", "user_id", "team_id"} & vals.keys():
             self.filtered(lambda lead: not lead.team_id)._route_to_region()

@@ -1,3 +1,7 @@
+from datetime import datetime, timedelta
+
+import pytz
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
@@ -58,6 +62,14 @@ class CrmTeam(models.Model):
     staff_user_ids = fields.Many2many(
         "res.users", compute="_compute_staff_user_ids", string="Members besides the Manager")
     child_count = fields.Integer(compute="_compute_child_count", string="Sub-unit Count")
+    # Weekly meeting (周例会), company-local
+    meeting_weekday = fields.Selection(
+        [("0", "Monday"), ("1", "Tuesday"), ("2", "Wednesday"), ("3", "Thursday"), ("4", "Friday"),
+         ("5", "Saturday"), ("6", "Sunday")],
+        string="Meeting Day", help="The unit's weekly meeting is prepared a week ahead for this day.",
+    )
+    meeting_hour = fields.Float(string="Meeting Time", help="In the company's time zone.")
+    meeting_duration = fields.Float(default=1.0, help="In hours.")
 
     @api.depends("name", "parent_id.complete_name")
     def _compute_complete_name(self):
@@ -172,6 +184,13 @@ class CrmTeam(models.Model):
                     unit=team.name, company=team.parent_id.company_id.name, parent=team.parent_id.name,
                 ))
 
+    @api.constrains("meeting_hour", "meeting_duration")
+    def _check_meeting_time(self):
+        if any(not 0 <= team.meeting_hour < 24 for team in self):
+            raise ValidationError(self.env._("A meeting time is between 00:00 and 23:59."))
+        if any(team.meeting_duration <= 0 for team in self):
+            raise ValidationError(self.env._("A meeting lasts some time: its duration is above zero."))
+
     @api.ondelete(at_uninstall=False)
     def _unlink_except_sub_units(self):
         if self.child_ids - self:
@@ -248,6 +267,16 @@ class CrmTeam(models.Model):
             "domain": [("parent_id", "=", self.id)],
             "context": {"default_parent_id": self.id},
         }
+
+    def _meeting_start(self, week_start):
+        """The start (naive UTC) of this unit's weekly meeting in the company-local week of Monday
+        `week_start`."""
+        self.ensure_one()
+        company = self.company_id or self.env.company
+        day = week_start + timedelta(days=int(self.meeting_weekday or 0))
+        minutes = round((self.meeting_hour or 0.0) * 60)
+        local = datetime.combine(day, datetime.min.time()) + timedelta(minutes=minutes)
+        return company._sales_org_tz().localize(local).astimezone(pytz.utc).replace(tzinfo=None)
 
     @api.model
     def _role_holders(self, users):

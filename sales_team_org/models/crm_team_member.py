@@ -29,24 +29,40 @@ class CrmTeamMember(models.Model):
         "crm.team.member", string="Reports To", readonly=True, index="btree_not_null", ondelete="set null"
     )
     child_member_ids = fields.One2many("crm.team.member", "parent_member_id", string="Direct Reports")
+    training_held_back = fields.Boolean(
+        string="In Training", compute="_compute_training_held_back",
+        help="The person holds a role that asks for training first and a training of theirs is planned or "
+        "in progress: they receive no leads from the automatic assignment.")
+
+    def _compute_training_held_back(self):
+        held = self.user_id._sales_training_held_back()
+        for member in self:
+            member.training_held_back = member.user_id in held
 
     @api.model_create_multi
     def create(self, vals_list):
         held = self.search([("user_id", "in", [vals["user_id"] for vals in vals_list if vals.get("user_id")])])
+        held_roles = {(member.user_id.id, member.role_id.id) for member in held if member.active}
         members = super().create(vals_list)
         members._log_transfers(held.filtered(lambda member: not member.active))  # archived by the new ones
         self.env["res.users"]._sales_org_sync_access(members.filtered("role_id").user_id)
         self.env["crm.team"]._sales_org_scope_changed()
+        members._sales_training_enrol(held_roles)
         return members
 
     def write(self, vals):
         if not SCOPE_FIELDS & vals.keys():
             return super().write(vals)
         users_before = self.filtered("role_id").user_id
+        joining = vals.get("active", True)  # archiving joins nothing
+        held_roles = {(member.user_id.id, member.role_id.id) for member in self.search(
+            [("user_id", "in", self.user_id.ids), ("active", "=", True)])} if joining else set()
         res = super().write(vals)
         users = users_before | self.filtered("role_id").user_id
         self.env["res.users"]._sales_org_sync_access(users)
         self.env["crm.team"]._sales_org_scope_changed()
+        if joining:
+            self._sales_training_enrol(held_roles)
         return res
 
     def unlink(self):
@@ -55,6 +71,46 @@ class CrmTeamMember(models.Model):
         self.env["res.users"]._sales_org_sync_access(users)
         self.env["crm.team"]._sales_org_scope_changed()
         return res
+
+    def _get_assignment_quota(self, force_quota=False):
+        # CRM's automatic assignment passes over a person held back by their training
+        if self.training_held_back:
+            return 0
+        return super()._get_assignment_quota(force_quota=force_quota)
+
+    def _sales_training_enrol(self, held_roles):
+        """Enrol the people of these memberships in the active programme of their role (their
+        unit's company's, else the shared one) from their company's today, in one batch.
+
+        `held_roles`: the (user id, role id) pairs held before, whose holders moved within
+        their role and start nothing. A programme done, planned or in progress is not started
+        again."""
+        joined = self.filtered(lambda member: member.active and member.role_id
+                               and (member.user_id.id, member.role_id.id) not in held_roles)
+        if not joined:
+            return
+        programs = self.env["sales.training.program"].sudo().search(
+            [("role_id", "in", joined.role_id.ids), ("step_ids", "!=", False)])  # one being written has none yet
+        if not programs:
+            return
+        by_role_company = {(program.role_id, program.company_id): program for program in programs}
+        Enrolment = self.env["sales.training.enrolment"].sudo()
+        done = {(user.id, program.id) for user, program in Enrolment._read_group(
+            [("user_id", "in", joined.user_id.ids), ("program_id", "in", programs.ids), ("state", "=", "done")],
+            ["user_id", "program_id"])}
+        vals_list = {}
+        for member in joined:
+            company = member.crm_team_id.company_id or member.user_id.company_id
+            program = by_role_company.get((member.role_id, company)) \
+                or by_role_company.get((member.role_id, company.browse()))
+            key = (member.user_id.id, program and program.id)
+            if program and key not in done and key not in vals_list:
+                vals_list[key] = {
+                    "user_id": member.user_id.id, "program_id": program.id, "team_id": member.crm_team_id.id,
+                    "company_id": company.id, "date_start": company._sales_org_today(),
+                }
+        if vals_list:
+            Enrolment._enrol(list(vals_list.values()))
 
     def _log_transfers(self, left):
         """Say in each new membership's chatter which unit its person left for it (stock CRM

@@ -20,13 +20,20 @@ class MailActivity(models.Model):
         # a call or a meeting done: the figures count it (calls and visits), flagged by the server,
         # with what its user typed for the line of their daily report (read before mail deletes it)
         texts = defaultdict(list)
+        done = defaultdict(set)
         for activity in self:
             texts[activity.res_model, activity.res_id].append(activity._sales_call_text(feedback))
+            done[activity.res_model].add(activity.res_id)
         messages, next_activities = super()._action_done(feedback=feedback, attachment_ids=attachment_ids)
         for message in messages:
             text = texts[message.model, message.res_id].pop(0) if texts[message.model, message.res_id] else False
             if message.mail_activity_type_id.category in ("phonecall", "meeting"):
                 message.sudo().write({"sales_activity_done": True, "sales_activity_text": text})
+        # a document whose workflow follows its activities (an action item closed with its owner's
+        # activity) hears of them: one call per model
+        for model, res_ids in done.items():
+            if model in self.env and hasattr(self.env[model], "_sales_org_activity_done"):
+                self.env[model].sudo().browse(res_ids)._sales_org_activity_done(self)
         return messages, next_activities
 
     def _sales_call_text(self, feedback):

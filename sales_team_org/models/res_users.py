@@ -1,6 +1,7 @@
 from collections import defaultdict
 
 from odoo import Command, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from .sales_org_role import ACCESS_GROUPS, ACCESS_LEVELS
@@ -117,3 +118,38 @@ class ResUsers(models.Model):
             # elevated, and only ever the Sales ladder: a sales administrator assigns roles
             # without being a user administrator
             level_users.sudo().write({"groups_id": commands})
+
+    def _sales_training_held_back(self):
+        """The users of `self` who may not be made salesperson yet: they hold a role that asks
+        for training first and a training of theirs is still planned or in progress. One query,
+        two when one of them holds such a role."""
+        holders = self.env["crm.team.member"].sudo()._read_group(
+            [("user_id", "in", self.ids), ("active", "=", True), ("role_id.training_required", "=", True)],
+            ["user_id"])
+        if not holders:
+            return self.browse()
+        pending = self.env["sales.training.enrolment"].sudo()._incomplete_user_ids([user.id for user, in holders])
+        return self.filtered(lambda user: user.id in pending)
+
+    def _sales_training_check_salesperson(self):
+        """Refuse these users as the salesperson of a lead or an order while their training holds
+        them back, naming them and their programmes."""
+        held = self._sales_training_held_back()
+        if not held:
+            return
+        enrolments = self.env["sales.training.enrolment"].sudo().search(
+            [("user_id", "in", held.ids), ("state", "in", ("planned", "in_progress"))])
+        messages = []
+        for user in held:
+            programs = ", ".join(enrolments.filtered(lambda e, user=user: e.user_id == user).program_id.mapped("name"))
+            if user == self.env.user:
+                messages.append(self.env._(
+                    "You are still in training (%(programs)s): no leads or orders are put in your name until it "
+                    "is complete. Leave the salesperson empty or ask your manager to choose one.",
+                    programs=programs))
+            else:
+                messages.append(self.env._(
+                    "%(person)s is still in training (%(programs)s): no leads or orders are put in their name "
+                    "until it is complete. Choose another salesperson.",
+                    person=user.name, programs=programs))
+        raise UserError("\n".join(messages))

@@ -53,11 +53,23 @@ class SaleOrder(models.Model):
         self._sales_org_check_price_floor()
         return super().action_confirm()
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        orders = super().create(vals_list)
+        orders.user_id._sales_training_check_salesperson()  # the salesperson may come from the customer
+        return orders
+
     def write(self, vals):
         # a quotation made an order by writing its state, as action_confirm itself does
         if vals.get("state") == "sale":
             self.filtered(lambda order: order.state in ("draft", "sent"))._sales_org_check_price_floor()
-        return super().write(vals)
+        if vals.get("user_id") and any(order.user_id.id != vals["user_id"] for order in self):
+            self.env["res.users"].browse(vals["user_id"])._sales_training_check_salesperson()
+        # a new customer gives an order without salesperson the customer's
+        unassigned = self.filtered(lambda order: not order.user_id) if "partner_id" in vals else self.browse()
+        res = super().write(vals)
+        unassigned.user_id._sales_training_check_salesperson()
+        return res
 
     def action_request_price_reduction(self):
         """Ask for the prices of this quotation's lines below the floor: the requester's open request,

@@ -6,6 +6,10 @@ from contextlib import contextmanager
 
 from odoo.exceptions import AccessError
 
+# The chatter's fields: mail writes them itself (with sudo), never a user's write of the record.
+MAIL_FIELDS = frozenset({"message_follower_ids", "message_ids", "activity_ids", "website_message_ids",
+                         "message_main_attachment_id"})
+
 # Fields Odoo's own code writes as part of a larger operation, within `trusted_fields`: set in
 # Python around the call, never from what a client sends.
 _TRUSTED = contextvars.ContextVar("sales_org_trusted_fields", default=frozenset())

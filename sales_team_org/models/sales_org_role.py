@@ -61,6 +61,13 @@ class SalesOrgRole(models.Model):
         help="What people in this role answer in their daily reports, before the diary "
              "(e.g. Done Today, Needs Coordination).",
     )
+    # Training
+    training_required = fields.Boolean(
+        string="Assign no leads or orders before training is complete",
+        help="A holder of this role with a training programme still planned or in progress cannot be made the "
+        "salesperson of a lead, an opportunity, a quotation or an order, and receives no leads from the "
+        "automatic assignment, until their training is done.",
+    )
     # Headcount
     headcount_ids = fields.One2many("sales.org.headcount", "role_id", string="Headcount Plan")
     limit_ids = fields.One2many(

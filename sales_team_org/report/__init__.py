@@ -1,3 +1,4 @@
 from . import sales_org_figure
 from . import sale_report
 from . import crm_activity_report
+from . import sales_meeting_report

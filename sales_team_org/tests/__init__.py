@@ -30,3 +30,10 @@ from . import test_sales_price_reduction
 from . import test_sales_business_trip
 from . import test_sales_business_trip_tour
 from . import test_sales_org_approval
+from . import test_sales_training_join
+from . import test_sales_meeting_action
+from . import test_sales_training
+from . import test_sales_meeting
+from . import test_sales_meeting_tour
+from . import test_sales_training_tour
+from . import test_sales_meeting_action_tour

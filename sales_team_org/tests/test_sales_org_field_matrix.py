@@ -66,6 +66,27 @@ def creator(cell):
     return cell["role"] == cell["author"]
 
 
+def meeting_organiser(cell):
+    """A weekly meeting's chair, note-taker and time: the unit's manager, a leader above or the
+    sales administrator, while the minutes are a draft."""
+    return cell["state"] == "draft" and cell["role"] in cell["organisers"]
+
+
+def meeting_editor(cell):
+    """The minutes: the organisers, the chair and the note-taker, while a draft."""
+    return cell["state"] == "draft" and cell["role"] in cell["editors"]
+
+
+def item_editor(cell):
+    """An action item's owner and deadline: who may write its meeting's minutes, while the item
+    is open; what it says, only while the minutes are a draft."""
+    return cell["state"] == "open" and cell["role"] in cell["editors"]
+
+
+def item_decision(cell):
+    return item_editor(cell) and cell["meeting_state"] == "draft"
+
+
 WORKFLOW = {"user_id", "company_id", "name", "state", "approver_id", "reviewer_id", "review_date", "submit_date",
             "read_by_id", "read_date", *MAIL_FIELDS}
 ALLOW = {
@@ -172,11 +193,48 @@ ALLOW = {
     **{("sales.price.reduction.line", f): nobody for f in (
         "reduction_id", "company_id", "sequence", "order_line_id", "product_id", "product_uom_id", "quantity",
         "list_price", "price_unit", "line_discount", "price", "discount", "limit", "cost")},
+    # Weekly meetings: the organisers set the chair, the note-taker and the time, the minutes'
+    # writers fill them while a draft; the organisation everything else; confirmed minutes are nobody's
+    **{("sales.meeting", f): nobody for f in MAIL_FIELDS | {
+        "name", "team_id", "company_id", "week_start", "event_id", "guest_ids", "figure_ids", "figures_date",
+        "state", "revision", "previous_id", "confirmed_date", "confirmed_by_id", "carried_action_ids"}},
+    **{("sales.meeting", f): meeting_organiser for f in ("chair_id", "note_taker_id", "start", "duration")},
+    **{("sales.meeting", f): meeting_editor for f in (
+        "attendee_ids", "problem_ids", "next_week_plan", "recognition", "notes", "action_ids")},
+    **{("sales.meeting.attendee", f): nobody for f in ("meeting_id", "user_id", "is_guest")},
+    **{("sales.meeting.attendee", f): meeting_editor for f in ("attendance", "note", "is_present")},
+    **{("sales.meeting.figure", f): nobody for f in (
+        "meeting_id", "user_id", "call_count", "visit_count", "customer_count", "new_customer_count",
+        "quotation_count", "order_count", "order_amount", "report_due", "report_submitted")},
+    ("sales.meeting.problem", "meeting_id"): nobody,
+    **{("sales.meeting.problem", f): meeting_editor for f in ("sequence", "problem", "solution", "user_id")},
+    **{("sales.meeting.action", f): nobody for f in MAIL_FIELDS | {
+        "meeting_id", "team_id", "company_id", "week_start", "state", "done_date", "activity_id", "overdue_count",
+        "escalated"}},
+    **{("sales.meeting.action", f): item_editor for f in ("user_id", "date_deadline")},
+    ("sales.meeting.action", "name"): item_decision,
+    **{("crm.team", f): sales_admin for f in ("meeting_weekday", "meeting_hour", "meeting_duration")},
+    # Training: programmes are the sales administrator's; enrolments and their steps change only
+    # through their actions (enrol, start, mark done, sign off, cancel)
+    ("sales.org.role", "training_required"): sales_admin,
+    **{("sales.training.program", f): sales_admin for f in MAIL_FIELDS - {"activity_ids"} | {
+        "name", "role_id", "active", "company_id", "description", "step_ids"}},
+    **{("sales.training.program.step", f): sales_admin for f in (
+        "program_id", "sequence", "name", "step_type", "day_offset", "duration_days", "trainer", "trainer_role_id",
+        "assessment", "attachment_ids", "description")},
+    **{("sales.training.enrolment", f): nobody for f in MAIL_FIELDS | {
+        "name", "user_id", "program_id", "team_id", "company_id", "date_start", "state", "progress", "date_done",
+        "step_ids"}},
+    **{("sales.training.enrolment.step", f): nobody for f in MAIL_FIELDS | {
+        "enrolment_id", "program_step_id", "user_id", "company_id", "sequence", "name", "step_type", "date_start",
+        "date_end", "trainer_id", "state", "attempt", "result", "result_comment", "signed_by_id", "signed_date",
+        "reminded_state"}},
+    **{("sales.training.sign.off", f): creator for f in ("step_id", "result", "comment")},
 }
 # Written with the value it has (the author's own unit): an allowed write changes nothing.
 SAME_VALUE = {("sales.daily.report", "team_id"), ("sales.business.trip", "team_id")}
 # Written through an inverse, not stored: tried as well.
-UNSTORED_WRITABLE = {("sales.daily.report.line", "classification")}
+UNSTORED_WRITABLE = {("sales.daily.report.line", "classification"), ("sales.meeting.attendee", "is_present")}
 
 
 @tagged("post_install", "-at_install")
@@ -338,6 +396,57 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
         # the rep's own comment: mail lets an author edit it, the add-on keeps its flag
         cls.rep_comment = cls.leads[cls.rep_shanghai].with_user(cls.rep_shanghai).message_post(
             body="Called back", message_type="comment")
+        # Weekly meetings: the manager's unit this week (the manager chairs, the clerk takes the
+        # notes) and last week, confirmed; the North region's, out of the manager's scope
+        monday = today - timedelta(days=today.weekday())
+
+        def meeting(team, week, **values):
+            return env["sales.meeting"].create({
+                "team_id": team.id, "start": fields.Datetime.to_datetime(f"{week} 10:00:00"), **values})
+
+        meetings = {
+            "east_draft": meeting(cls.east_business, monday, note_taker_id=cls.clerk_east.id),
+            "east_confirmed": meeting(cls.east_business, monday - timedelta(days=7), note_taker_id=cls.clerk_east.id),
+            "north_draft": meeting(cls.north, monday),
+        }
+        items = {key: env["sales.meeting.action"].create({
+            "meeting_id": meetings[key].id, "name": "Send the catalogue", "user_id": cls.rep_shanghai.id,
+            "date_deadline": meetings[key].week_start + timedelta(days=4)}) for key in ("east_draft", "east_confirmed")}
+        for key in ("east_draft", "east_confirmed"):
+            meetings[key].problem_ids = [Command.create({"problem": "Hengda asks 3 % off",
+                                                         "solution": "Free installation instead"})]
+        meetings["east_confirmed"].action_confirm()
+        cls.meeting_of, cls.item_of = meetings, items
+        east_editors = {"manager", "regional", "director", "admin", "clerk"}
+        editors = {meetings["east_draft"]: east_editors, meetings["east_confirmed"]: east_editors,
+                   meetings["north_draft"]: {"director", "admin"}}
+
+        def meeting_facts(document):
+            return {"author": None, "state": document.state, "company": "A", "editors": editors[document],
+                    "organisers": editors[document] - {"clerk"}}
+
+        # Training: the rep has started the first step of theirs; the clerk has marked theirs done,
+        # and their manager (the step's trainer) opened the sign-off
+        def programme(role):
+            return env["sales.training.program"].create({"name": f"T {role.name} training", "role_id": role.id,
+                                                         "step_ids": [Command.create({
+                                                             "name": name, "day_offset": offset, "trainer": "leader",
+                                                         }) for name, offset in (("Products", 0), ("Phone", 1))]})
+
+        cls.programme_rep, programme_clerk = programme(cls.role_rep), programme(cls.role_clerk)
+        Enrolment = env["sales.training.enrolment"]
+        cls.enrolment_of = {
+            person: Enrolment._enrol([{"user_id": person.id, "program_id": program.id, "team_id": team.id,
+                                       "date_start": today, "company_id": cls.company_a.id}])
+            for person, program, team in ((cls.rep_shanghai, cls.programme_rep, cls.shanghai),
+                                          (cls.clerk_east, programme_clerk, cls.east_business))}
+        rep_first = cls.enrolment_of[cls.rep_shanghai].step_ids[0]
+        rep_first.with_user(cls.rep_shanghai).action_start()
+        clerk_first = cls.enrolment_of[cls.clerk_east].step_ids[0]
+        clerk_first.with_user(cls.clerk_east).action_start()
+        clerk_first.with_user(cls.clerk_east).action_mark_done()
+        cls.sign_off = env["sales.training.sign.off"].with_user(cls.manager).create(
+            {"step_id": clerk_first.id, "result": "passed"})
         env.flush_all()
         Status = env["sales.daily.report.status"]
 
@@ -404,6 +513,23 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             "sales.price.reduction": {key: (doc, document_facts(doc)) for key, doc in reductions.items()},
             "sales.price.reduction.line": {f"line of {key}": (doc.line_ids[:1], document_facts(doc))
                                            for key, doc in reductions.items()},
+            "sales.meeting": {key: (doc, meeting_facts(doc)) for key, doc in meetings.items()},
+            "sales.meeting.attendee": {f"attendance of {key}": (meetings[key].attendee_ids[:1], meeting_facts(
+                meetings[key])) for key in ("east_draft", "east_confirmed")},
+            "sales.meeting.figure": {"figures of east_draft": (meetings["east_draft"].figure_ids[:1],
+                                                               meeting_facts(meetings["east_draft"]))},
+            "sales.meeting.problem": {f"problem of {key}": (meetings[key].problem_ids, meeting_facts(meetings[key]))
+                                      for key in ("east_draft", "east_confirmed")},
+            "sales.meeting.action": {f"item of {key}": (item, {**meeting_facts(meetings[key]), "state": item.state,
+                                                               "meeting_state": meetings[key].state})
+                                     for key, item in items.items()},
+            "sales.training.program": {"rep's": (cls.programme_rep, cls.shared)},
+            "sales.training.program.step": {"rep's first": (cls.programme_rep.step_ids[:1], cls.shared)},
+            "sales.training.enrolment": {f"{person.name}'s": (enrolment, unit_facts("A"))
+                                         for person, enrolment in cls.enrolment_of.items()},
+            "sales.training.enrolment.step": {"rep's first": (rep_first, unit_facts("A")),
+                                              "clerk's first": (clerk_first, unit_facts("A"))},
+            "sales.training.sign.off": {"manager's": (cls.sign_off, {"author": "manager"})},
         }
         # XML-RPC with API keys: a password check costs 600,000 hashing rounds each time the
         # caches are cleared, an API key 6,000
@@ -483,17 +609,32 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             "sale.order.line": self.orders[self.rep_north].order_line[:1],
             "product.product": self.env["product.product"].search([("id", "!=", self.product.id)], limit=1),
             "uom.uom": self.env.ref("uom.product_uom_dozen"),
+            "sales.meeting": self.meeting_of["north_draft"],
+            "sales.meeting.action": self.item_of["east_confirmed"],
+            "calendar.event": self.meeting_of["north_draft"].event_id,
+            "mail.activity": self.env["mail.activity"].search([], limit=1),
+            "ir.attachment": self.photos["rep_draft"],
+            "sales.training.program": self.programme_rep,
+            "sales.training.program.step": self.programme_rep.step_ids[-1:],
+            "sales.training.enrolment": self.enrolment_of[self.clerk_east],
+            "sales.training.enrolment.step": self.enrolment_of[self.clerk_east].step_ids[-1:],
         }
         special = {
             ("sales.daily.report", "team_id"): lambda: record.sudo().team_id,  # the author's own unit
             ("sales.business.trip", "team_id"): lambda: record.sudo().team_id,
             ("sales.org.role", "parent_id"): lambda: self.role_director,
+            ("sales.training.program", "role_id"): lambda: self.spare_role,  # one programme a role
         }
         if (record._name, fname) == ("sales.daily.report.line", "photo_ids"):
             # only a photo the writer uploaded may go on a line (its own tests): here, who may take them off
             return [[Command.CLEAR.value, 0, 0]]
         if (record._name, fname) == ("sales.business.trip.visit", "visit_date"):  # within its trip
             return fields.Date.to_string(record.sudo().trip_id.date_end)
+        if (record._name, fname) == ("sales.meeting", "action_ids") and record.sudo().action_ids:
+            # an item is deleted with its draft, never taken off its meeting
+            return [[Command.DELETE.value, record.sudo().action_ids[0].id, 0]]
+        if (record._name, fname) == ("sales.meeting", "start"):  # within its week
+            return fields.Datetime.to_string(record.sudo().start + timedelta(hours=1))
         if (record._name, fname) == ("sales.org.role", "headcount_ids"):  # shared: plans of every company
             return [[Command.CREATE.value, 0, {"team_id": self.north.id, "planned_count": 2}]]
         if (record._name, fname) in special:
@@ -575,6 +716,7 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             return (self.company_a if role == "outsider" else self.company_b).id
 
         decided = {"state": "reviewed", "reviewer_id": self.director.id, "order_amount": 9999999}
+        east_editors = {"manager", "regional", "director", "admin", "clerk"}
         spare_section = self.env["sales.daily.report.section"].create({"name": "T Spare Section"})
         creates = [
             ("sales.daily.report", "their own", lambda r: {"diary": "<p>Today</p>"}, everyone),
@@ -691,6 +833,44 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
                 "user_id": self.rep_north.id, "delegate_id": self.spare_user.id}, {"admin"}),
             ("sales.org.delegation", "in another company", lambda r: {
                 "delegate_id": self.spare_user.id, "company_id": other_company(r)}, set()),
+            ("sales.meeting", "next week's, of the manager's unit", lambda r: {
+                "team_id": self.east_business.id,
+                "start": fields.Datetime.to_string(self.meeting_of["east_draft"].start + timedelta(days=7))},
+             {"manager", "regional", "director", "admin"}),
+            ("sales.meeting", "already confirmed", lambda r: {
+                "team_id": self.east_business.id, "state": "confirmed",
+                "start": fields.Datetime.to_string(self.meeting_of["east_draft"].start + timedelta(days=7))}, set()),
+            ("sales.meeting.attendee", "on a draft", lambda r: {
+                "meeting_id": self.meeting_of["east_draft"].id, "user_id": self.spare_user.id}, east_editors),
+            ("sales.meeting.attendee", "on confirmed minutes", lambda r: {
+                "meeting_id": self.meeting_of["east_confirmed"].id, "user_id": self.spare_user.id}, set()),
+            ("sales.meeting.figure", "a line", lambda r: {"meeting_id": self.meeting_of["east_draft"].id}, set()),
+            ("sales.meeting.problem", "on a draft", lambda r: {
+                "meeting_id": self.meeting_of["east_draft"].id, "problem": "RPC"}, east_editors),
+            ("sales.meeting.problem", "on confirmed minutes", lambda r: {
+                "meeting_id": self.meeting_of["east_confirmed"].id, "problem": "RPC"}, set()),
+            ("sales.meeting.action", "on a draft", lambda r: {
+                "meeting_id": self.meeting_of["east_draft"].id, "name": "RPC", "user_id": self.rep_shanghai.id,
+                "date_deadline": fields.Date.to_string(self.meeting_of["east_draft"].week_start)}, east_editors),
+            ("sales.meeting.action", "on confirmed minutes", lambda r: {
+                "meeting_id": self.meeting_of["east_confirmed"].id, "name": "RPC", "user_id": self.rep_shanghai.id,
+                "date_deadline": fields.Date.to_string(today)}, set()),
+            ("sales.training.program", "a programme", lambda r: {"name": "RPC", "role_id": self.spare_role.id},
+             {"admin"}),
+            ("sales.training.program.step", "a step", lambda r: {
+                "program_id": self.programme_rep.id, "name": "RPC"}, {"admin"}),
+            ("sales.training.program.step", "starting before the programme", lambda r: {
+                "program_id": self.programme_rep.id, "name": "RPC", "day_offset": -1}, set()),
+            ("sales.training.enrolment", "for the North's rep", lambda r: {
+                "user_id": self.rep_north.id, "program_id": self.programme_rep.id,
+                "date_start": fields.Date.to_string(today)}, {"director", "admin"}),
+            ("sales.training.enrolment", "for oneself", lambda r: {
+                "user_id": self.people_by_role[r].id, "program_id": self.programme_rep.id,
+                "date_start": fields.Date.to_string(today)}, set()),
+            ("sales.training.enrolment.step", "a step", lambda r: {
+                "enrolment_id": self.enrolment_of[self.rep_shanghai].id, "name": "RPC"}, set()),
+            ("sales.training.sign.off", "on the clerk's step", lambda r: {
+                "step_id": self.sign_off.step_id.id, "result": "passed"}, everyone),
         ]
         for model, label, values, allowed in creates:
             for role in ROLES:
@@ -738,6 +918,19 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             (self.reduction_of["rep_draft"], {"rep"}),
             (self.reduction_of["rep_submitted"], set()),
             (self.reduction_of["rep_draft"].line_ids, set()),
+            (self.meeting_of["east_draft"], {"manager", "regional", "director", "admin"}),  # its items with it
+            (self.meeting_of["east_confirmed"], set()),  # archived: revised, never deleted
+            (self.meeting_of["east_draft"].attendee_ids[:1], {"manager", "regional", "director", "admin", "clerk"}),
+            (self.meeting_of["east_confirmed"].attendee_ids[:1], set()),
+            (self.meeting_of["east_draft"].figure_ids[:1], set()),
+            (self.meeting_of["east_draft"].problem_ids, {"manager", "regional", "director", "admin", "clerk"}),
+            (self.meeting_of["east_confirmed"].problem_ids, set()),
+            (self.item_of["east_draft"], {"manager", "regional", "director", "admin", "clerk"}),
+            (self.item_of["east_confirmed"], set()),  # cancelled, not deleted
+            (self.programme_rep, set()),  # followed by people: archived
+            (self.programme_rep.step_ids[:1], {"admin"}),  # the trainings planned keep their own steps
+            (self.enrolment_of[self.rep_shanghai], set()),  # a training under way stays on record
+            (self.enrolment_of[self.rep_shanghai].step_ids[:1], set()),
             *((record, set()) for model in ("sales.customer.classification", "sales.daily.digest",
                                             "sales.daily.report.status", "sales.org.figure",
                                             "sales.org.assignment", "sales.customer.classify",
@@ -775,6 +968,8 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
         rep_report, rep_submitted = self.report_of["rep_draft"], self.report_of["rep_submitted"]
         manager_draft, manager_submitted = self.summary_of["manager_draft"], self.summary_of["manager_submitted"]
         company_a_roles = set(ROLES) - {"outsider"}
+        east_editors = {"manager", "regional", "director", "admin", "clerk"}
+        rep_first_step = self.enrolment_of[self.rep_shanghai].step_ids[0]
         # today's row of the rep on the board, whatever day the suite runs
         every_day = self.env["resource.calendar"].create({
             "name": "T Every Day", "attendance_ids": [Command.create({
@@ -835,6 +1030,23 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             (self.reduction_of["rep_submitted"], "action_return", LEADERS_OF_REP),
             (self.reduction_of["rep_submitted"], "action_refuse", LEADERS_OF_REP),
             (self.reduction_of["rep_submitted"], "action_cancel", {"rep"}),
+            (self.meeting_of["east_draft"], "action_confirm", east_editors),
+            (self.meeting_of["east_draft"], "action_refresh_figures", east_editors),
+            (self.meeting_of["east_draft"], "action_open_event", east_editors),
+            (self.meeting_of["east_confirmed"], "action_revise", east_editors),
+            (self.meeting_of["east_confirmed"], "action_confirm", set()),
+            (self.meeting_of["east_confirmed"], "action_refresh_figures", set()),
+            (self.meeting_of["north_draft"], "action_confirm", {"director", "admin"}),
+            (self.item_of["east_draft"], "action_done", {"rep", *east_editors}),
+            (self.item_of["east_draft"], "action_cancel", east_editors),
+            (self.item_of["east_draft"], "action_reopen", set()),  # open already
+            (self.item_of["east_confirmed"], "action_done", {"rep", *east_editors}),
+            (self.enrolment_of[self.rep_shanghai], "action_cancel", LEADERS_OF_REP),
+            (rep_first_step, "action_start", set()),  # started already
+            (rep_first_step, "action_mark_done", {"rep"}),
+            (rep_first_step, "action_sign_off", set()),  # not marked done, and no result
+            (self.enrolment_of[self.rep_shanghai].step_ids[1], "action_start", set()),  # the first is not passed
+            (self.sign_off, "action_sign_off", {"manager"}),  # the clerk's trainer, through their own dialog
         ]
         tried = {(record._name, method) for record, method, _allowed in calls}
         # create/write/unlink are the matrices above; message_subscribe and default_get below;
