@@ -21,8 +21,11 @@ class CrmLead(models.Model):
         return leads
 
     def write(self, vals):
-        if vals.get("user_id") and any(lead.user_id.id != vals["user_id"] for lead in self):
-            self.env["res.users"].browse(vals["user_id"])._sales_training_check_salesperson()
+        # a record is written as its id (Odoo's own code and tests write either)
+        user = self._fields["user_id"].convert_to_record(
+            self._fields["user_id"].convert_to_cache(vals.get("user_id"), self), self)
+        if user and any(lead.user_id != user for lead in self):
+            user._sales_training_check_salesperson()
         res = super().write(vals)
         if {"state_id", "partner_id", "user_id", "team_id"} & vals.keys():
             self.filtered(lambda lead: not lead.team_id)._route_to_region()

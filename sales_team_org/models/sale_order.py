@@ -63,8 +63,11 @@ class SaleOrder(models.Model):
         # a quotation made an order by writing its state, as action_confirm itself does
         if vals.get("state") == "sale":
             self.filtered(lambda order: order.state in ("draft", "sent"))._sales_org_check_price_floor()
-        if vals.get("user_id") and any(order.user_id.id != vals["user_id"] for order in self):
-            self.env["res.users"].browse(vals["user_id"])._sales_training_check_salesperson()
+        # a record is written as its id (Odoo's own code and tests write either)
+        user = self._fields["user_id"].convert_to_record(
+            self._fields["user_id"].convert_to_cache(vals.get("user_id"), self), self)
+        if user and any(order.user_id != user for order in self):
+            user._sales_training_check_salesperson()
         # a new customer gives an order without salesperson the customer's
         unassigned = self.filtered(lambda order: not order.user_id) if "partner_id" in vals else self.browse()
         res = super().write(vals)

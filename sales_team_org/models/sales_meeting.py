@@ -46,8 +46,9 @@ class SalesMeeting(models.Model):
 
     # Description
     name = fields.Char(compute="_compute_name", store=True)
+    # a unit with meetings is archived, not deleted (its ondelete check); uninstalling removes both
     team_id = fields.Many2one(
-        "crm.team", string="Unit", required=True, index=True, ondelete="restrict", check_company=True,
+        "crm.team", string="Unit", required=True, index=True, ondelete="cascade", check_company=True,
         tracking=True,
     )
     company_id = fields.Many2one(
@@ -97,7 +98,7 @@ class SalesMeeting(models.Model):
     )
     revision = fields.Integer(readonly=True, default=0, copy=False)
     previous_id = fields.Many2one("sales.meeting", string="Revision of", readonly=True, copy=False,
-                                  ondelete="restrict", index="btree_not_null")
+                                  ondelete="cascade", index="btree_not_null")
     confirmed_date = fields.Datetime(string="Confirmed On", readonly=True, copy=False)
     confirmed_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     can_edit = fields.Boolean(compute="_compute_can_edit", string="Can Write the Minutes")

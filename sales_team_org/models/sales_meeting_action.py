@@ -36,7 +36,7 @@ class SalesMeetingAction(models.Model):
 
     # Description
     meeting_id = fields.Many2one(
-        "sales.meeting", required=True, index=True, ondelete="restrict",
+        "sales.meeting", required=True, index=True, ondelete="cascade",
     )
     team_id = fields.Many2one(related="meeting_id.team_id", store=True, index=True)
     company_id = fields.Many2one(related="meeting_id.company_id", store=True)

@@ -106,6 +106,14 @@ class SalesOrgRole(models.Model):
                 "%(roles)s is held by people or planned in units: archive it instead, so that its history stays.",
                 roles=", ".join(used.mapped("name")),
             ))
+        training = self.env["sales.training.program"].sudo().with_context(active_test=False).search(
+            [("role_id", "in", self.ids)]).role_id | self.env["sales.training.program.step"].sudo().search(
+            [("trainer_role_id", "in", self.ids)]).trainer_role_id
+        if training:
+            raise UserError(self.env._(
+                "%(roles)s has a training programme or trains in one: archive it instead.",
+                roles=", ".join(training.mapped("name")),
+            ))
 
     def write(self, vals):
         res = super().write(vals)

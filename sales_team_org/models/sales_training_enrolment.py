@@ -29,13 +29,13 @@ class SalesTrainingEnrolment(models.Model):
     user_id = fields.Many2one("res.users", string="Trainee", required=True, index=True, ondelete="cascade",
                               tracking=True)
     program_id = fields.Many2one("sales.training.program", string="Programme", required=True, index=True,
-                                 ondelete="restrict", check_company=True, tracking=True)
+                                 ondelete="cascade", check_company=True, tracking=True)
     team_id = fields.Many2one("crm.team", string="Unit", index="btree_not_null", ondelete="set null",
                               check_company=True, help="The unit the trainee joined; empty: their current unit.")
     company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
     date_start = fields.Date(string="First Day", required=True)
     state = fields.Selection(
-        [("planned", "Planned"), ("in_progress", "In Progress"), ("done", "Completed"), ("cancelled", "Cancelled")],
+        [("planned", "Not Started"), ("in_progress", "In Progress"), ("done", "Completed"), ("cancelled", "Cancelled")],
         string="Status", required=True, default="planned", readonly=True, index=True, tracking=True, copy=False,
     )
     progress = fields.Float(compute="_compute_progress", store=True, readonly=True, aggregator="avg",

@@ -13,7 +13,9 @@ class SalesTrainingProgram(models.Model):
     _check_company_auto = True
 
     name = fields.Char(required=True, translate=True, tracking=True)
-    role_id = fields.Many2one("sales.org.role", required=True, index=True, ondelete="restrict",
+    # a role followed by a programme, and a programme by people, are archived, not deleted
+    # (their ondelete checks); the add-on's uninstall removes them together
+    role_id = fields.Many2one("sales.org.role", required=True, index=True, ondelete="cascade",
                               tracking=True, help="The role whose newcomers follow this programme.")
     active = fields.Boolean(default=True, tracking=True)
     company_id = fields.Many2one("res.company", index=True, help="Empty: the programme of every company.")

@@ -32,7 +32,7 @@ class SalesTrainingProgramStep(models.Model):
         help="Direct Leader: the person the trainee reports to. Unit Manager: the manager of the trainee's "
         "unit. Holder of a Role: someone holding the trainer role in the trainee's unit or the nearest unit above.",
     )
-    trainer_role_id = fields.Many2one("sales.org.role", ondelete="restrict")
+    trainer_role_id = fields.Many2one("sales.org.role", ondelete="set null")
     assessment = fields.Text(help="How the trainer assesses this step before signing it off.")
     attachment_ids = fields.Many2many("ir.attachment", string="Materials")
     description = fields.Html(translate=True)
