@@ -148,9 +148,11 @@ class TestSalesMeetingAction(MeetingActionCommon):
 
     def test_who_may_do_what(self):
         item = self.item(self.meeting_now)
-        # a member of the unit reads the item but neither changes nor closes it
+        # a member of the unit reads the items of confirmed minutes, not of a draft
         as_member = item.with_user(self.clerk_east)
-        self.assertEqual(as_member.name, "Send the quotation to T Customer")
+        item.invalidate_recordset()
+        with self.assertRaises(AccessError):
+            as_member.read(["name"])
         with self.assertRaises(AccessError):
             as_member.write({"name": "Nothing to do"})
         with self.assertRaises(AccessError):
@@ -177,9 +179,12 @@ class TestSalesMeetingAction(MeetingActionCommon):
         self.assertEqual(item.state, "done")
         with self.assertRaises(UserError):
             item.with_user(self.manager).write({"name": "Changed after the fact"})
-        # the minutes confirmed, nothing is added; the items are still followed up
+        # the minutes confirmed, nothing is added; the items are still followed up, and the
+        # members read them
         other = self.item(self.meeting_now, name="Visit the customer")
         self.meeting_now.action_confirm()
+        item.invalidate_recordset()
+        self.assertEqual(as_member.name, "Send the new quotation")
         with self.assertRaises(UserError):
             self.item(self.meeting_now, name="Too late")
         other.with_user(self.rep_shanghai).action_done()
