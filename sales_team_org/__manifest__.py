@@ -16,6 +16,7 @@
         "security/sales_meeting_security.xml",
         "security/sales_meeting_action_security.xml",
         "security/sales_training_security.xml",
+        "security/sales_target_security.xml",
         "security/ir.model.access.csv",
         "data/ir_cron_data.xml",
         "data/mail_activity_type_data.xml",
@@ -57,6 +58,8 @@
         "data/sales_meeting_data.xml",
         "views/sales_meeting_views.xml",
         "report/sales_meeting_reports.xml",
+        "wizards/sales_target_unlock_views.xml",
+        "views/sales_target_views.xml",
     ],
     "assets": {
         "web.assets_backend": ["sales_team_org/static/src/check_in/*"],

@@ -47,3 +47,4 @@ from . import sales_training_program
 from . import sales_training_program_step
 from . import sales_training_enrolment
 from . import sales_training_enrolment_step
+from . import sales_target

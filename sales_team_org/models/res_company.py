@@ -4,7 +4,7 @@ import pytz
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, date_utils
 
 
 class ResCompany(models.Model):
@@ -56,6 +56,12 @@ class ResCompany(models.Model):
         start = tz.localize(datetime.combine(day, time.min))
         end = tz.localize(datetime.combine(day + timedelta(days=days), time.min))
         return (start.astimezone(pytz.utc).replace(tzinfo=None), end.astimezone(pytz.utc).replace(tzinfo=None))
+
+    @api.model
+    def _sales_org_period(self, period_type, day):
+        """The calendar `period_type` ('month', 'quarter' or 'year') holding the date `day`, as
+        (first day, last day): a company-local date is in the period of its own date."""
+        return date_utils.start_of(day, period_type), date_utils.end_of(day, period_type)
 
     def _sql_sales_org_tz(self):
         """SQL of (company id, time zone name, local date today, working calendar id) of every

@@ -28,6 +28,8 @@ class SalesOrgFigure(models.Model):
       on the day first sent, for their salesperson.
     - Orders confirmed: confirmed orders of the salesperson on their order date, and their
       untaxed amount converted to the company currency at the order's rate, as sale.report.
+    - Invoiced: posted customer invoices less credit notes of the salesperson on their invoice
+      date, untaxed, in the company currency (as Odoo signs them).
 
     A row's unit is its document's (the report's, the order's); without one (a new customer,
     a call done in CRM), the unit the person was in that day (sales.org.assignment).
@@ -46,6 +48,8 @@ class SalesOrgFigure(models.Model):
         "mail.message": ["sales_activity_done"],
         "sale.order": ["sales_quotation_sent_date", "state", "date_order", "user_id", "team_id", "company_id", "amount_untaxed", "currency_rate"],
         "sales.org.assignment": ["user_id", "team_id", "date_from", "date_to"],
+        "account.move": ["move_type", "state", "invoice_date", "invoice_user_id", "team_id", "company_id",
+                         "commercial_partner_id", "amount_untaxed_signed"],
     }
 
     kind = fields.Selection([
@@ -54,6 +58,7 @@ class SalesOrgFigure(models.Model):
         ("customer", "New Customer"),
         ("quotation", "Quotation Sent"),
         ("order", "Order Confirmed"),
+        ("invoice", "Invoiced"),
     ], readonly=True)
     date = fields.Date(readonly=True)
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
@@ -70,6 +75,7 @@ class SalesOrgFigure(models.Model):
     quotation_count = fields.Integer(string="Quotations Sent", readonly=True, aggregator="sum")
     order_count = fields.Integer(string="Orders Confirmed", readonly=True, aggregator="sum")
     order_amount = fields.Monetary(string="Untaxed Amount", readonly=True, aggregator="sum")
+    invoiced_amount = fields.Monetary(string="Invoiced Untaxed", readonly=True, aggregator="sum")
 
     @property
     def _table_query(self):
@@ -82,21 +88,22 @@ class SalesOrgFigure(models.Model):
             """
             WITH ctz AS (%(tz)s)
             -- calls and visits written on daily reports
-            SELECT l.id::bigint * 5 AS id, 'line' AS kind, r.date, r.user_id,
+            SELECT l.id::bigint * 6 AS id, 'line' AS kind, r.date, r.user_id,
                    COALESCE(r.team_id, %(line_unit)s) AS team_id, r.company_id,
                    lp.commercial_partner_id AS partner_id, l.lead_id, NULL::int AS order_id,
                    COALESCE('p' || lp.commercial_partner_id, 'l' || l.lead_id) AS customer_ref,
                    (l.channel != 'visit')::int AS call_count, (l.channel = 'visit')::int AS visit_count,
-                   0 AS new_customer_count, 0 AS quotation_count, 0 AS order_count, 0::numeric AS order_amount
+                   0 AS new_customer_count, 0 AS quotation_count, 0 AS order_count, 0::numeric AS order_amount,
+                   0::numeric AS invoiced_amount
               FROM sales_daily_report_line l
               JOIN sales_daily_report r ON r.id = l.report_id
          LEFT JOIN res_partner lp ON lp.id = l.partner_id
              UNION ALL
             -- activities done in CRM that no daily-report line records yet
-            SELECT act.id::bigint * 5 + 1, 'activity', act.date, act.user_id, %(act_unit)s,
+            SELECT act.id::bigint * 6 + 1, 'activity', act.date, act.user_id, %(act_unit)s,
                    act.company_id, act.partner_id, act.lead_id, NULL,
                    COALESCE('p' || act.partner_id, 'l' || act.lead_id),
-                   (NOT act.visit)::int, act.visit::int, 0, 0, 0, 0
+                   (NOT act.visit)::int, act.visit::int, 0, 0, 0, 0, 0
               FROM (
                 SELECT msg.id, %(msg_date)s AS date, u.id AS user_id, ctz.id AS company_id,
                        COALESCE(cp.commercial_partner_id, lcp.commercial_partner_id) AS partner_id, lead.id AS lead_id,
@@ -113,8 +120,8 @@ class SalesOrgFigure(models.Model):
               ) act
              UNION ALL
             -- customers created
-            SELECT p.id::bigint * 5 + 2, 'customer', %(partner_date)s, u.id, %(partner_unit)s,
-                   COALESCE(p.company_id, u.company_id), p.id, NULL, NULL, NULL, 0, 0, 1, 0, 0, 0
+            SELECT p.id::bigint * 6 + 2, 'customer', %(partner_date)s, u.id, %(partner_unit)s,
+                   COALESCE(p.company_id, u.company_id), p.id, NULL, NULL, NULL, 0, 0, 1, 0, 0, 0, 0
               FROM res_partner p
               JOIN res_users u ON u.id = p.create_uid AND NOT u.share
               JOIN ctz ON ctz.id = COALESCE(p.company_id, u.company_id)
@@ -123,19 +130,26 @@ class SalesOrgFigure(models.Model):
                AND NOT EXISTS (SELECT 1 FROM res_company pc WHERE pc.partner_id = p.id)
              UNION ALL
             -- quotations sent, once per order
-            SELECT so.id::bigint * 5 + 3, 'quotation', %(sent_date)s, so.user_id, COALESCE(so.team_id, %(sent_unit)s),
-                   so.company_id, so.partner_id, NULL, so.id, NULL, 0, 0, 0, 1, 0, 0
+            SELECT so.id::bigint * 6 + 3, 'quotation', %(sent_date)s, so.user_id, COALESCE(so.team_id, %(sent_unit)s),
+                   so.company_id, so.partner_id, NULL, so.id, NULL, 0, 0, 0, 1, 0, 0, 0
               FROM sale_order so
               JOIN ctz ON ctz.id = so.company_id
              WHERE so.sales_quotation_sent_date IS NOT NULL
              UNION ALL
             -- orders confirmed, untaxed, in the company currency
-            SELECT so.id::bigint * 5 + 4, 'order', %(order_date)s, so.user_id, COALESCE(so.team_id, %(order_unit)s),
+            SELECT so.id::bigint * 6 + 4, 'order', %(order_date)s, so.user_id, COALESCE(so.team_id, %(order_unit)s),
                    so.company_id, so.partner_id, NULL, so.id, NULL, 0, 0, 0, 0, 1,
-                   so.amount_untaxed / CASE COALESCE(so.currency_rate, 0) WHEN 0 THEN 1.0 ELSE so.currency_rate END
+                   so.amount_untaxed / CASE COALESCE(so.currency_rate, 0) WHEN 0 THEN 1.0 ELSE so.currency_rate END, 0
               FROM sale_order so
               JOIN ctz ON ctz.id = so.company_id
              WHERE so.state = 'sale'
+             UNION ALL
+            -- customer invoices and credit notes posted, untaxed, in the company currency
+            SELECT am.id::bigint * 6 + 5, 'invoice', am.invoice_date, am.invoice_user_id,
+                   COALESCE(am.team_id, %(invoice_unit)s), am.company_id, am.commercial_partner_id, NULL, NULL, NULL,
+                   0, 0, 0, 0, 0, 0, am.amount_untaxed_signed
+              FROM account_move am
+             WHERE am.state = 'posted' AND am.move_type IN ('out_invoice', 'out_refund')
             """,
             tz=self.env["res.company"]._sql_sales_org_tz(),
             line_unit=unit_on(SQL("r.user_id"), SQL("r.date")),
@@ -147,6 +161,7 @@ class SalesOrgFigure(models.Model):
             sent_unit=unit_on(SQL("so.user_id"), local("so", "sales_quotation_sent_date")),
             order_date=local("so", "date_order"),
             order_unit=unit_on(SQL("so.user_id"), local("so", "date_order")),
+            invoice_unit=unit_on(SQL("am.invoice_user_id"), SQL("am.invoice_date")),
         )
 
     @api.model
