@@ -17,6 +17,7 @@
         "security/sales_meeting_action_security.xml",
         "security/sales_training_security.xml",
         "security/sales_target_security.xml",
+        "security/sales_regional_plan_security.xml",
         "security/ir.model.access.csv",
         "data/ir_cron_data.xml",
         "data/mail_activity_type_data.xml",
@@ -59,7 +60,12 @@
         "views/sales_meeting_views.xml",
         "report/sales_meeting_reports.xml",
         "wizards/sales_target_unlock_views.xml",
+        "wizards/sales_target_breakdown_views.xml",
+        "wizards/sales_target_export_views.xml",
         "views/sales_target_views.xml",
+        "report/sales_target_analysis_views.xml",
+        "data/sales_regional_plan_data.xml",
+        "views/sales_regional_plan_views.xml",
     ],
     "assets": {
         "web.assets_backend": ["sales_team_org/static/src/check_in/*"],
@@ -82,5 +88,7 @@
         "demo/sales_price_reduction_demo.xml",
         "demo/sales_meeting_demo.xml",
         "demo/sales_training_demo.xml",
+        "demo/sales_target_demo.xml",
+        "demo/sales_regional_plan_demo.xml",
     ],
 }

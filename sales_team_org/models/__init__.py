@@ -48,3 +48,5 @@ from . import sales_training_program_step
 from . import sales_training_enrolment
 from . import sales_training_enrolment_step
 from . import sales_target
+from . import sales_regional_plan
+from . import sales_regional_plan_milestone

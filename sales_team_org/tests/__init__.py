@@ -37,3 +37,9 @@ from . import test_sales_meeting
 from . import test_sales_meeting_tour
 from . import test_sales_training_tour
 from . import test_sales_meeting_action_tour
+from . import test_sales_target
+from . import test_sales_target_actual
+from . import test_sales_target_breakdown
+from . import test_sales_target_export
+from . import test_sales_regional_plan
+from . import test_sales_target_tour
