@@ -52,8 +52,7 @@ class SalesRegionalPlan(models.Model):
     )
     date_to = fields.Date(string="To", required=True, default=lambda self: self._default_period("quarter")[1])
     target_id = fields.Many2one(
-        "sales.target", compute="_compute_target_id", store=True, readonly=True,
-        index="btree_not_null", ondelete="set null",
+        "sales.target", compute="_compute_target_id",
         help="The unit's target of confirmed sales for the period, from the target tree.",
     )
     target_amount = fields.Float(related="target_id.amount", string="Target Amount")
@@ -241,18 +240,6 @@ class SalesRegionalPlan(models.Model):
                     state=dict(self._fields["state"]._description_selection(self.env))[plan.state],
                 ))
 
-    @api.model
-    def _refresh_targets(self, targets):
-        """Targets were set, moved or changed: the plans of their units and periods show them."""
-        targets = targets.sudo().filtered(lambda target: target.metric == PLAN_TARGET_METRIC and not target.user_id)
-        if not targets:
-            return
-        plans = self.sudo().search([
-            ("team_id", "in", targets.team_id.ids), ("date_from", "in", list(set(targets.mapped("date_from")))),
-        ])
-        if plans:
-            self.env.add_to_compute(self._fields["target_id"], plans)
-
     # ------------------------------------------------------------------
     # Approval engine hooks
     # ------------------------------------------------------------------
@@ -280,26 +267,3 @@ class SalesRegionalPlan(models.Model):
                     "The milestone %(milestone)s of %(plan)s needs an owner and a deadline.",
                     milestone=incomplete[0].name, plan=plan.display_name,
                 ))
-
-    def _before_submit(self):
-        # the target set since the plan was written shows to its approver
-        self.env.add_to_compute(self._fields["target_id"], self)
-
-
-class SalesTarget(models.Model):
-    _inherit = "sales.target"
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        targets = super().create(vals_list)
-        self.env["sales.regional.plan"]._refresh_targets(targets)
-        return targets
-
-    def write(self, vals):
-        moved = {"target_type", "team_id", "user_id", "metric", "date_from", "date_to"} & set(vals)
-        if moved:
-            self.env["sales.regional.plan"]._refresh_targets(self)  # the plans they leave
-        res = super().write(vals)
-        if moved:
-            self.env["sales.regional.plan"]._refresh_targets(self)
-        return res
