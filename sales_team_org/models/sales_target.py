@@ -21,6 +21,9 @@ SETTER_FIELDS = frozenset({
     "target_type", "team_id", "user_id", "metric", "period_type", "date_from", "date_to", "amount", "parent_id",
     "note",
 })
+# a target's key: one target per owner (the person, else the unit), metric and period
+UNIQUE_KEY = ("user_id", "team_id", "metric", "date_from", "date_to")
+UNIQUE_FIELDS = frozenset(UNIQUE_KEY)
 
 
 class SalesTarget(models.Model):
@@ -91,7 +94,7 @@ class SalesTarget(models.Model):
         [("draft", "Draft"), ("agreed", "Agreed")], default="draft", required=True, readonly=True, copy=False,
         tracking=True, index=True,
     )
-    agreed_by_id = fields.Many2one("res.users", string="Agreed By", readonly=True, copy=False)
+    agreed_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     agreed_date = fields.Datetime(string="Agreed On", readonly=True, copy=False)
     closed_actual = fields.Float(
         digits=(16, 2), readonly=True, copy=False,
@@ -100,7 +103,7 @@ class SalesTarget(models.Model):
     is_closed = fields.Boolean(string="Period Closed", readonly=True, copy=False, index=True, default=False)
     actual = fields.Float(compute="_compute_actual", digits=(16, 2))
     achievement = fields.Float(string="Achievement (%)", compute="_compute_actual", digits=(16, 1))
-    can_set = fields.Boolean(compute="_compute_can_set", string="Can Set")
+    can_set = fields.Boolean(compute="_compute_can_set")
 
     _sales_org_system_fields = frozenset({
         "company_id", "state", "agreed_by_id", "agreed_date", "closed_actual", "is_closed", "name", "breakdown",
@@ -131,10 +134,21 @@ class SalesTarget(models.Model):
 
     @api.depends("target_type", "team_id.name", "user_id.name", "metric", "period_type", "date_from")
     def _compute_name(self):
-        metrics = dict(self._fields["metric"]._description_selection(self.env))
         for target in self:
-            owner = target.user_id.name if target.target_type == "person" else target.team_id.name
-            target.name = " · ".join(filter(None, [owner, target._period_name(), metrics.get(target.metric)]))
+            target.name = target._label()
+
+    @api.depends("target_type", "team_id.name", "user_id.name", "metric", "period_type", "date_from")
+    @api.depends_context("lang")
+    def _compute_display_name(self):
+        # the stored name is in the language it was computed in: shown, in the reader's
+        for target in self:
+            target.display_name = target._label()
+
+    def _label(self):
+        self.ensure_one()
+        metrics = dict(self._fields["metric"]._description_selection(self.env))
+        owner = self.user_id.name if self.target_type == "person" else self.team_id.name
+        return " · ".join(filter(None, [owner, self._period_name(), metrics.get(self.metric)]))
 
     @api.depends("period_type", "date_from")
     @api.depends_context("lang")
@@ -180,8 +194,8 @@ class SalesTarget(models.Model):
 
     @api.depends("amount", "closed_actual", "is_closed", "metric", "date_from", "date_to", "team_id", "user_id")
     def _compute_actual(self):
-        saved = self.filtered("id")
-        actuals = self.env["sales.target.analysis"]._actuals_of_targets(saved._origin.ids) if saved else {}
+        ids = [target_id for target_id in self._origin.ids if target_id]
+        actuals = self.env["sales.target.analysis"]._actuals_of_targets(ids)
         for target in self:
             target.actual = actuals.get(target._origin.id, 0.0)
             target.achievement = 100.0 * target.actual / target.amount if target.amount else 0.0
@@ -201,12 +215,13 @@ class SalesTarget(models.Model):
     def _check_amount(self):
         for target in self:
             if float_compare(target.amount, 0.0, precision_digits=2) < 0:
-                raise ValidationError(self.env._("A target cannot be below zero (%(target)s).", target=target.name))
+                raise ValidationError(self.env._(
+                    "A target cannot be below zero (%(target)s).", target=target.display_name))
             if target.metric not in MONEY_METRICS and target.amount != int(target.amount):
                 raise ValidationError(self.env._(
                     "A target of %(metric)s is a whole number (%(target)s).",
                     metric=dict(self._fields["metric"]._description_selection(self.env))[target.metric],
-                    target=target.name,
+                    target=target.display_name,
                 ))
 
     @api.constrains("period_type", "date_from", "date_to")
@@ -237,7 +252,7 @@ class SalesTarget(models.Model):
         if people:
             self.env["crm.team.member"].flush_model()
             members = set(self.env.execute_query(SQL(
-                "SELECT user_id, crm_team_id FROM crm_team_member WHERE user_id IN %s",
+                "SELECT user_id, crm_team_id FROM crm_team_member WHERE user_id IN %s AND active",
                 tuple(people.user_id.ids),
             )))
             for target in people:
@@ -247,19 +262,37 @@ class SalesTarget(models.Model):
                         person=target.user_id.name, unit=target.team_id.name,
                     ))
 
-    @api.constrains("target_type", "team_id", "user_id", "metric", "date_from", "date_to")
-    def _check_unique(self):
-        for target in self:
-            domain = [("id", "!=", target.id), ("metric", "=", target.metric),
-                      ("date_from", "=", target.date_from), ("date_to", "=", target.date_to)]
-            if target.user_id:
-                domain += [("user_id", "=", target.user_id.id)]
-            else:
-                domain += [("team_id", "=", target.team_id.id), ("user_id", "=", False)]
-            if self.sudo().with_context(active_test=False).search_count(domain, limit=1):
-                raise ValidationError(self.env._(
-                    "%(target)s already exists: an owner has one target per metric and period.", target=target.name,
-                ))
+    def _check_unique_keys(self, keys):
+        """Refuse, before they are written, targets whose owner, metric and period another target
+        has: `keys` is a list of (user_id, team_id, metric, date_from, date_to), the targets of
+        `self` being replaced. One query; the unique indexes stay the guard against races."""
+        keys = [(user_id or None, None if user_id else team_id, metric, fields.Date.to_date(date_from),
+                 fields.Date.to_date(date_to)) for user_id, team_id, metric, date_from, date_to in keys]
+        if len(set(keys)) < len(keys):
+            raise ValidationError(self.env._(
+                "These targets are for the same owner, metric and period: an owner has one target per metric "
+                "and period."))
+        if not keys:
+            return
+        self.flush_model(["team_id", "user_id", "metric", "date_from", "date_to"])
+        rows = self.env.execute_query(SQL(
+            """
+            SELECT t.id FROM sales_target t
+              JOIN (VALUES %(keys)s) AS v(user_id, team_id, metric, date_from, date_to)
+                ON t.metric = v.metric AND t.date_from = v.date_from AND t.date_to = v.date_to
+               AND CASE WHEN v.user_id IS NULL THEN t.user_id IS NULL AND t.team_id = v.team_id
+                        ELSE t.user_id = v.user_id END
+             WHERE t.id != ALL(%(ids)s)
+             LIMIT 1
+            """,
+            keys=SQL(", ").join(SQL("(%s::int, %s::int, %s::varchar, %s::date, %s::date)", *key) for key in keys),
+            ids=self.ids,
+        ))
+        if rows:
+            raise ValidationError(self.env._(
+                "%(target)s already exists: an owner has one target per metric and period.",
+                target=self.browse(rows[0][0]).sudo().display_name,
+            ))
 
     @api.constrains("parent_id", "metric", "date_from", "date_to", "team_id", "user_id", "target_type")
     def _check_parent(self):
@@ -268,30 +301,31 @@ class SalesTarget(models.Model):
             if parent.metric != target.metric:
                 raise ValidationError(self.env._(
                     "%(target)s breaks down %(parent)s: both are of the same metric.",
-                    target=target.name, parent=parent.name,
+                    target=target.display_name, parent=parent.display_name,
                 ))
             if target.date_from < parent.date_from or target.date_to > parent.date_to:
                 raise ValidationError(self.env._(
                     "%(target)s breaks down %(parent)s: its period lies within its parent's.",
-                    target=target.name, parent=parent.name,
+                    target=target.display_name, parent=parent.display_name,
                 ))
             if target.breakdown == "period":
                 if (target.date_from, target.date_to) == (parent.date_from, parent.date_to):
                     raise ValidationError(self.env._(
-                        "%(target)s and %(parent)s are the same target.", target=target.name, parent=parent.name,
+                        "%(target)s and %(parent)s are the same target.",
+                        target=target.display_name, parent=parent.display_name,
                     ))
                 continue
             if (target.date_from, target.date_to) != (parent.date_from, parent.date_to):
                 raise ValidationError(self.env._(
                     "%(target)s breaks %(parent)s down to a unit or person below: it has the same period.",
-                    target=target.name, parent=parent.name,
+                    target=target.display_name, parent=parent.display_name,
                 ))
             if parent.target_type != "unit" or not (
                     (target.target_type == "unit" and target.team_id.parent_id == parent.team_id)
                     or (target.target_type == "person" and target.team_id == parent.team_id)):
                 raise ValidationError(self.env._(
                     "%(target)s cannot break down %(parent)s: a unit's target divides over the units just "
-                    "below it or over its own people.", target=target.name, parent=parent.name,
+                    "below it or over its own people.", target=target.display_name, parent=parent.display_name,
                 ))
 
     # ------------------------------------------------------------------
@@ -330,14 +364,15 @@ class SalesTarget(models.Model):
         if refused:
             raise AccessError(self.env._(
                 "%(target)s is set by a leader above it: nobody sets their own target, nor that of a unit or "
-                "person they do not lead.", target=refused[0].name,
+                "person they do not lead.", target=refused[0].display_name,
             ))
 
     def _check_draft(self):
         agreed = self.filtered(lambda target: target.state == "agreed")
         if agreed:
             raise UserError(self.env._(
-                "%(target)s is agreed and locked: unlock it, giving the reason, to change it.", target=agreed[0].name,
+                "%(target)s is agreed and locked: unlock it, giving the reason, to change it.",
+                target=agreed[0].display_name,
             ))
 
     # ------------------------------------------------------------------
@@ -348,6 +383,10 @@ class SalesTarget(models.Model):
     def create(self, vals_list):
         if not self.env.su:
             check_system_fields(self, vals_list, set(self._fields) - SETTER_FIELDS - MAGIC_FIELDS)
+        defaults = self.default_get(list(UNIQUE_KEY))
+        self.browse()._check_unique_keys([
+            tuple({**defaults, **vals}.get(fname) for fname in UNIQUE_KEY) for vals in vals_list
+        ])
         targets = super().create(vals_list)
         targets._check_setter()
         return targets
@@ -357,6 +396,12 @@ class SalesTarget(models.Model):
             check_system_fields(self, vals, set(self._fields) - SETTER_FIELDS)
             self._check_setter()
             self._check_draft()
+        if UNIQUE_FIELDS & set(vals):
+            self._check_unique_keys([
+                tuple(vals[fname] if fname in vals else target._fields[fname].convert_to_write(target[fname], target)
+                      for fname in UNIQUE_KEY)
+                for target in self.sudo()
+            ])
         res = super().write(vals)
         if not self.env.su and {"target_type", "team_id", "user_id"} & set(vals):
             self._check_setter()  # nor moved onto one's own
@@ -379,7 +424,7 @@ class SalesTarget(models.Model):
         drafts.sudo().write({"state": "agreed", "agreed_by_id": self.env.uid, "agreed_date": fields.Datetime.now()})
         return True
 
-    def action_unlock(self, reason):
+    def action_unlock(self, reason=None):
         """Unlock agreed targets to change them: the reason goes to each target's chatter."""
         self._check_setter()
         reason = (reason or "").strip()
@@ -409,7 +454,7 @@ class SalesTarget(models.Model):
         self._check_can_break_down()
         return {
             "type": "ir.actions.act_window",
-            "name": self.env._("Break Down %(target)s", target=self.name),
+            "name": self.env._("Break Down %(target)s", target=self.display_name),
             "res_model": "sales.target.breakdown",
             "view_mode": "form",
             "target": "new",
@@ -422,7 +467,7 @@ class SalesTarget(models.Model):
         for target in self:
             if target.state != "agreed" and not self.env.su and target not in target._settable_by(self.env.user):
                 raise UserError(self.env._(
-                    "%(target)s is broken down once agreed, or by whoever sets it.", target=target.name,
+                    "%(target)s is broken down once agreed, or by whoever sets it.", target=target.display_name,
                 ))
 
     # ------------------------------------------------------------------
