@@ -210,14 +210,16 @@ class CrmTeam(models.Model):
                 OR EXISTS (SELECT 1 FROM crm_lead l WHERE l.team_id = t.id)
                 OR EXISTS (SELECT 1 FROM sale_order o WHERE o.team_id = t.id)
                 OR EXISTS (SELECT 1 FROM sales_daily_report r WHERE r.team_id = t.id)
-                OR EXISTS (SELECT 1 FROM sales_meeting w WHERE w.team_id = t.id))
+                OR EXISTS (SELECT 1 FROM sales_meeting w WHERE w.team_id = t.id)
+                OR EXISTS (SELECT 1 FROM sales_target g WHERE g.team_id = t.id)
+                OR EXISTS (SELECT 1 FROM sales_regional_plan p WHERE p.team_id = t.id))
             """,
             ids=tuple(self.ids),
         ))])
         if used:
             raise UserError(self.env._(
-                "%(units)s has members, leads, orders, daily reports or weekly meetings: archive it instead, "
-                "so that its history stays.", units=", ".join(used.mapped("name")),
+                "%(units)s has members, leads, orders, daily reports, weekly meetings, targets or regional plans: "
+                "archive it instead, so that its history stays.", units=", ".join(used.mapped("name")),
             ))
 
     @api.model_create_multi

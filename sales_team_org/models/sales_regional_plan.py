@@ -55,9 +55,9 @@ class SalesRegionalPlan(models.Model):
         "sales.target", compute="_compute_target_id",
         help="The unit's target of confirmed sales for the period, from the target tree.",
     )
-    target_amount = fields.Float(related="target_id.amount", string="Target Amount")
-    actual = fields.Float(related="target_id.actual", string="Actual")
-    achievement = fields.Float(related="target_id.achievement", string="Achievement (%)")
+    target_amount = fields.Float(compute="_compute_target_id")
+    actual = fields.Float(compute="_compute_target_id")
+    achievement = fields.Float(string="Achievement (%)", compute="_compute_target_id")
     actions = fields.Html(string="Sales Actions", help="销售措施: what the region will do to reach its target.")
     resources = fields.Html(
         help="资源配置: the people, customers, products and support the plan relies on.",
@@ -98,7 +98,9 @@ class SalesRegionalPlan(models.Model):
         ]) if plans else self.env["sales.target"]
         by_key = {(target.team_id.id, target.date_from, target.date_to): target for target in targets}
         for plan in self:
-            plan.target_id = by_key.get((plan.team_id.id, plan.date_from, plan.date_to), False)
+            target = by_key.get((plan.team_id.id, plan.date_from, plan.date_to), targets.browse())
+            plan.target_id = target.with_env(self.env)
+            plan.target_amount, plan.actual, plan.achievement = target.amount, target.actual, target.achievement
 
     @api.depends("milestone_ids.date_done", "milestone_ids.date_deadline", "milestone_ids.state")
     def _compute_schedule(self):

@@ -1,8 +1,11 @@
 from collections import defaultdict
 
+from babel.dates import format_skeleton
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, float_compare, float_round
+from odoo.tools.misc import babel_locale_parse, get_lang
 
 from .sales_org_approval_mixin import MAGIC_FIELDS
 from .sales_org_guard import check_system_fields
@@ -16,6 +19,7 @@ METRICS = [
 ]
 MONEY_METRICS = frozenset({"order_amount", "invoiced_amount"})
 PERIOD_TYPES = [("year", "Year"), ("quarter", "Quarter"), ("month", "Month")]
+PERIOD_SKELETONS = {"year": "y", "quarter": "yQQQ", "month": "yMMM"}
 # what the leader setting a target writes while it is a draft
 SETTER_FIELDS = frozenset({
     "target_type", "team_id", "user_id", "metric", "period_type", "date_from", "date_to", "amount", "parent_id",
@@ -56,7 +60,7 @@ class SalesTarget(models.Model):
         help="The unit the target is set for; for a person, the unit they are given it in.",
     )
     user_id = fields.Many2one(
-        "res.users", string="Person", index="btree_not_null", tracking=True, ondelete="cascade",
+        "res.users", string="Person", index="btree_not_null", tracking=True, ondelete="restrict",
         domain=[("share", "=", False)],
     )
     company_id = fields.Many2one(
@@ -157,15 +161,12 @@ class SalesTarget(models.Model):
             target.period_label = target._period_name()
 
     def _period_name(self):
+        """The period as its readers write it: 2026年第4季度, Q4 2026."""
         self.ensure_one()
-        day = self.date_from
-        if not day or not self.period_type:
+        if not self.date_from or not self.period_type:
             return ""
-        if self.period_type == "year":
-            return self.env._("%(year)s", year=day.year)
-        if self.period_type == "quarter":
-            return self.env._("%(year)s Q%(quarter)s", year=day.year, quarter=(day.month - 1) // 3 + 1)
-        return self.env._("%(year)s-%(month)02d", year=day.year, month=day.month)
+        return format_skeleton(PERIOD_SKELETONS[self.period_type], self.date_from,
+                               locale=babel_locale_parse(get_lang(self.env).code))
 
     @api.depends("parent_id", "target_type", "team_id", "user_id")
     def _compute_breakdown(self):
@@ -396,6 +397,12 @@ class SalesTarget(models.Model):
             check_system_fields(self, vals, set(self._fields) - SETTER_FIELDS)
             self._check_setter()
             self._check_draft()
+        closed = self.filtered("is_closed")
+        if closed and (UNIQUE_FIELDS | {"target_type", "period_type"}) & set(vals):
+            raise UserError(self.env._(
+                "%(target)s is of a period that has ended: its actual is kept as it stood, so its owner, metric "
+                "and period stay.", target=closed[0].display_name,
+            ))
         if UNIQUE_FIELDS & set(vals):
             self._check_unique_keys([
                 tuple(vals[fname] if fname in vals else target._fields[fname].convert_to_write(target[fname], target)
@@ -427,16 +434,33 @@ class SalesTarget(models.Model):
     def action_unlock(self, reason=None):
         """Unlock agreed targets to change them: the reason goes to each target's chatter."""
         self._check_setter()
-        reason = (reason or "").strip()
-        if not reason:
+        if not isinstance(reason, str) or not reason.strip():
             raise UserError(self.env._("Give the reason for unlocking the target: it is kept in its history."))
+        reason = reason.strip()
         agreed = self.filtered(lambda target: target.state == "agreed")
         if not agreed:
             raise UserError(self.env._("Only an agreed target is unlocked."))
+        agreed._check_unlocker()
         agreed.sudo().write({"state": "draft", "agreed_by_id": False, "agreed_date": False})
         for target in agreed:
             target.message_post(body=self.env._("Unlocked: %(reason)s", reason=reason))
         return True
+
+    def _check_unlocker(self):
+        """An agreement is undone by whoever agreed, a leader above them or the sales administrator:
+        never by a leader below the one who agreed."""
+        user = self.env.user
+        if self.env.su or user.has_group("sales_team.group_sale_manager"):
+            return
+        agreers = self.agreed_by_id - user
+        above = self.env["crm.team.member"].sudo()._leaders_above(agreers.ids) if agreers else {}
+        for target in self:
+            if target.agreed_by_id and target.agreed_by_id != user \
+                    and user.id not in above.get(target.agreed_by_id.id, ()):
+                raise AccessError(self.env._(
+                    "%(target)s was agreed by %(person)s: they, a leader above them or the sales administrator "
+                    "unlock it.", target=target.display_name, person=target.agreed_by_id.name,
+                ))
 
     def action_open_unlock(self):
         self._check_setter()

@@ -46,13 +46,21 @@ class SalesTargetAnalysis(models.Model):
 
     @property
     def _table_query(self):
-        return self._sql_rows()
+        if self.env.su:
+            return self._sql_rows()
+        # the rules cannot reach into the roll-up: only the targets the reader may see are summed
+        return self._sql_rows(self.env["sales.target"]._search([]).subselect())
 
     @api.model
     def _sql_rows(self, target_ids=None):
-        """SQL of the rows of the targets (of `target_ids`, else all): the live actual of an open
-        period, the kept one of a closed period."""
-        only = SQL(" AND t.id = ANY(%s)", list(target_ids)) if target_ids is not None else SQL()
+        """SQL of the rows of the targets (`target_ids`: ids or an SQL query of ids; else all): the
+        live actual of an open period, the kept one of a closed period."""
+        if target_ids is None:
+            only = SQL()
+        elif isinstance(target_ids, SQL):
+            only = SQL(" AND t.id IN %s", target_ids)  # a subselect brings its parentheses
+        else:
+            only = SQL(" AND t.id = ANY(%s)", list(target_ids))
         live = self._sql_actuals(SQL(
             """
             SELECT t.id, t.team_id, t.user_id, t.company_id, t.metric, t.date_from, t.date_to

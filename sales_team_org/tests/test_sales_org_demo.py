@@ -143,3 +143,15 @@ class TestSalesOrgDemo(TransactionCase):
         self.assertEqual(admin.name, "管理员")
         to_dos = self.env["mail.activity"].search([("user_id", "=", admin.id)])
         self.assertFalse(to_dos & (self._demo_of("mail.activity", "sale") | self._demo_of("mail.activity", "account")))
+
+    def test_targets_broken_down_from_the_year_and_a_plan_to_approve(self):
+        year = self.env.ref("sales_team_org.target_hq_year")
+        self.assertRecordValues(year, [{"state": "agreed", "amount": 12000000}])
+        self.assertEqual(sum(year.child_ids.mapped("amount")), 12000000)
+        self.assertEqual(year.breakdown_gap, 0)
+        quarter = self.env.ref("sales_team_org.target_region_east_quarter")
+        self.assertRecordValues(quarter, [{"state": "agreed", "breakdown": "period"}])
+        self.assertFalse(quarter.child_ids, "left for the regional director to break down")
+        plan = self.env.ref("sales_team_org.plan_east_current_quarter")
+        self.assertRecordValues(plan, [{"state": "submitted", "approver_id": self.director.id,
+                                        "target_id": quarter.id}])

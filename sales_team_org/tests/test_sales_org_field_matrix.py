@@ -87,6 +87,11 @@ def item_decision(cell):
     return item_editor(cell) and cell["meeting_state"] == "draft"
 
 
+def target_setter(cell):
+    """A target: a leader above its unit or person, or the sales administrator, while a draft."""
+    return cell["state"] == "draft" and cell["role"] in cell["setters"]
+
+
 WORKFLOW = {"user_id", "company_id", "name", "state", "approver_id", "reviewer_id", "review_date", "submit_date",
             "read_by_id", "read_date", *MAIL_FIELDS}
 ALLOW = {
@@ -230,9 +235,40 @@ ALLOW = {
         "date_end", "trainer_id", "state", "attempt", "result", "result_comment", "signed_by_id", "signed_date",
         "reminded_state"}},
     **{("sales.training.sign.off", f): creator for f in ("step_id", "result", "comment")},
+    # Targets: set by a leader above their unit or person while a draft; agreed, locked; the
+    # actual is the figures', kept by the scheduled action when the period ends
+    ("sales.org.figure", "invoiced_amount"): nobody,
+    **{("sales.target", f): target_setter for f in (
+        "target_type", "team_id", "user_id", "metric", "period_type", "date_from", "date_to", "amount", "note",
+        "parent_id")},
+    **{("sales.target", f): nobody for f in MAIL_FIELDS - {"activity_ids"} | {
+        "name", "company_id", "breakdown", "state", "agreed_by_id", "agreed_date", "closed_actual", "is_closed",
+        "child_ids"}},  # a target's children are set on each of them, by the breakdown
+    **{("sales.target.analysis", f): nobody for f in (
+        "target_id", "parent_id", "target_type", "team_id", "user_id", "company_id", "metric", "period_type",
+        "date_from", "date_to", "state", "amount", "actual", "gap")},
+    **{("sales.target.unlock", f): creator for f in ("target_ids", "reason")},
+    **{("sales.target.breakdown", f): creator for f in ("target_id", "split", "period_type", "method", "line_ids")},
+    **{("sales.target.breakdown.line", f): creator for f in (
+        "wizard_id", "sequence", "target_type", "team_id", "user_id", "period_type", "date_from", "date_to",
+        "period_label", "weight", "last_year_actual", "amount", "existing_target_id", "can_set")},
+    **{("sales.target.export", f): creator for f in ("date_from", "date_to", "period_type", "metric", "team_ids")},
+    # Regional plans: the author writes theirs while a draft or returned, the approver their comment
+    **{("sales.regional.plan", f): nobody for f in WORKFLOW - {"read_by_id", "read_date", "name"} | {
+        "approval_step_ids"}},
+    **{("sales.regional.plan", f): author_of_draft for f in (
+        "name", "team_id", "period_type", "date_from", "date_to", "actions", "resources", "budget", "milestone_ids")},
+    ("sales.regional.plan", "review_comment"): reviewer,
+    **{("sales.regional.plan.milestone", f): nobody for f in MAIL_FIELDS | {
+        "plan_id", "date_done", "state", "company_id", "plan_state", "flagged"}},
+    **{("sales.regional.plan.milestone", f): author_of_draft for f in ("sequence", "name", "user_id", "date_deadline")},
 }
 # Written with the value it has (the author's own unit): an allowed write changes nothing.
-SAME_VALUE = {("sales.daily.report", "team_id"), ("sales.business.trip", "team_id")}
+SAME_VALUE = {("sales.daily.report", "team_id"), ("sales.business.trip", "team_id"),
+              # a target's owner and period: written whole, never one field at a time
+              *(("sales.target", f) for f in ("target_type", "team_id", "user_id", "period_type", "date_from",
+                                               "date_to", "parent_id")),
+              *(("sales.regional.plan", f) for f in ("team_id", "period_type", "date_from", "date_to"))}
 # Written through an inverse, not stored: tried as well.
 UNSTORED_WRITABLE = {("sales.daily.report.line", "classification"), ("sales.meeting.attendee", "is_present")}
 
@@ -447,6 +483,54 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
         clerk_first.with_user(cls.clerk_east).action_mark_done()
         cls.sign_off = env["sales.training.sign.off"].with_user(cls.manager).create(
             {"step_id": clerk_first.id, "result": "passed"})
+        # Targets of this month and year: the East region's (the director's to set), the East
+        # business unit's (the regional director's), the rep's (their leaders'), one agreed
+        Company = env["res.company"]
+        month, year = Company._sales_org_period("month", today), Company._sales_org_period("year", today)
+        quarter = Company._sales_org_period("quarter", today)
+        Target = env["sales.target"]
+
+        def target(team, period, person=None, amount=100000.0):
+            return Target.create({"target_type": "person" if person else "unit", "team_id": team.id,
+                                  "user_id": person.id if person else False, "metric": "order_amount",
+                                  "period_type": period[2], "date_from": period[0], "date_to": period[1],
+                                  "amount": amount})
+
+        cls.target_of = {
+            "east": target(cls.east, (*year, "year")),
+            "east_business": target(cls.east_business, (*month, "month")),
+            "rep": target(cls.shanghai, (*month, "month"), person=cls.rep_shanghai),
+            "east_agreed": target(cls.east, (*quarter, "quarter")),
+            "b_sub": target(cls.b_sub, (*month, "month")),
+        }
+        cls.target_of["east_agreed"].with_user(cls.director).action_agree()
+        cls.target_setters = {"east": {"director", "admin"}, "east_business": {"regional", "director", "admin"},
+                              "rep": LEADERS_OF_REP, "east_agreed": {"director", "admin"}, "b_sub": set()}
+        cls.unlock_wizard = env["sales.target.unlock"].with_user(cls.director).create(
+            {"target_ids": [Command.set(cls.target_of["east_agreed"].ids)], "reason": "Reorganised"})
+        cls.breakdown_wizard = env["sales.target.breakdown"].with_user(cls.regional_east).create(
+            {"target_id": cls.target_of["east_business"].id, "split": "person", "method": "even"})
+        cls.other_breakdown = env["sales.target.breakdown"].with_user(cls.regional_east).create(
+            {"target_id": cls.target_of["east_agreed"].id, "split": "unit", "method": "even"})
+        cls.target_export = env["sales.target.export"].with_user(cls.rep_shanghai).create({})
+        # Regional plans of the East region this quarter: a draft, and one waiting for the director
+        Plan = env["sales.regional.plan"].with_user(cls.regional_east)
+
+        def plan(name, period, submit=False):
+            document = Plan.create({
+                "name": name, "team_id": cls.east.id, "period_type": "quarter", "date_from": period[0],
+                "date_to": period[1], "budget": 3000,
+                "milestone_ids": [Command.create({"name": "Visit the dealers", "user_id": cls.manager.id,
+                                                  "date_deadline": period[1] - timedelta(days=5)})]})
+            if submit:
+                document.action_submit()
+                document.sudo().review_comment = "Add the Hangzhou fair."
+            return document
+
+        next_quarter = Company._sales_org_period("quarter", quarter[1] + timedelta(days=1))
+        cls.plan_of = {"east_draft": plan("T East plan", quarter)}
+        cls.plan_of["east_submitted"] = plan("T East plan, next quarter", next_quarter, submit=True)
+        reviewers[cls.plan_of["east_submitted"]] = {"director", "admin"}
         env.flush_all()
         Status = env["sales.daily.report.status"]
 
@@ -530,6 +614,18 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             "sales.training.enrolment.step": {"rep's first": (rep_first, unit_facts("A")),
                                               "clerk's first": (clerk_first, unit_facts("A"))},
             "sales.training.sign.off": {"manager's": (cls.sign_off, {"author": "manager"})},
+            "sales.target": {key: (target, {**unit_facts("B" if key == "b_sub" else "A"), "state": target.state,
+                                            "setters": cls.target_setters[key]})
+                             for key, target in cls.target_of.items()},
+            "sales.target.analysis": {"the rep's": (env["sales.target.analysis"].search([
+                ("target_id", "=", cls.target_of["rep"].id)]), unit_facts("A"))},
+            "sales.target.unlock": {"director's": (cls.unlock_wizard, {"author": "director"})},
+            "sales.target.breakdown": {"regional's": (cls.breakdown_wizard, {"author": "regional"})},
+            "sales.target.breakdown.line": {"regional's": (cls.breakdown_wizard.line_ids[:1], {"author": "regional"})},
+            "sales.target.export": {"rep's": (cls.target_export, {"author": "rep"})},
+            "sales.regional.plan": {key: (doc, document_facts(doc)) for key, doc in cls.plan_of.items()},
+            "sales.regional.plan.milestone": {f"milestone of {key}": (doc.milestone_ids, document_facts(doc))
+                                              for key, doc in cls.plan_of.items()},
         }
         # XML-RPC with API keys: a password check costs 600,000 hashing rounds each time the
         # caches are cleared, an API key 6,000
@@ -618,12 +714,16 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             "sales.training.program.step": self.programme_rep.step_ids[-1:],
             "sales.training.enrolment": self.enrolment_of[self.clerk_east],
             "sales.training.enrolment.step": self.enrolment_of[self.clerk_east].step_ids[-1:],
+            "sales.target": self.target_of["east"],
+            "sales.regional.plan": self.plan_of["east_submitted"],
+            "sales.target.breakdown": self.other_breakdown,
         }
         special = {
             ("sales.daily.report", "team_id"): lambda: record.sudo().team_id,  # the author's own unit
             ("sales.business.trip", "team_id"): lambda: record.sudo().team_id,
             ("sales.org.role", "parent_id"): lambda: self.role_director,
             ("sales.training.program", "role_id"): lambda: self.spare_role,  # one programme a role
+            ("sales.regional.plan.milestone", "user_id"): lambda: self.clerk_east,  # a person of the region
         }
         if (record._name, fname) == ("sales.daily.report.line", "photo_ids"):
             # only a photo the writer uploaded may go on a line (its own tests): here, who may take them off
@@ -639,6 +739,8 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             return [[Command.CREATE.value, 0, {"team_id": self.north.id, "planned_count": 2}]]
         if (record._name, fname) in special:
             return special[record._name, fname]().id
+        if (record._name, fname) in SAME_VALUE:
+            return fields.Date.to_string(current) if field.type == "date" else field.convert_to_write(current, record)
         if field.type in ("char", "text"):
             return f"RPC {fname}"
         if field.type == "html":
@@ -871,6 +973,42 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
                 "enrolment_id": self.enrolment_of[self.rep_shanghai].id, "name": "RPC"}, set()),
             ("sales.training.sign.off", "on the clerk's step", lambda r: {
                 "step_id": self.sign_off.step_id.id, "result": "passed"}, everyone),
+            ("sales.target", "for the East business unit", lambda r: {
+                "team_id": self.east_business.id, "metric": "call_count", "period_type": "month",
+                "date_from": fields.Date.to_string(this_month),
+                "date_to": fields.Date.to_string(this_month + relativedelta(months=1, days=-1)), "amount": 300},
+             {"regional", "director", "admin"}),
+            ("sales.target", "for oneself", lambda r: {
+                "target_type": "person", "user_id": self.people_by_role[r].id,
+                "team_id": (self.people_by_role[r].sale_team_id or self.hq).id, "metric": "call_count",
+                "period_type": "month",
+                "date_from": fields.Date.to_string(this_month),
+                "date_to": fields.Date.to_string(this_month + relativedelta(months=1, days=-1)), "amount": 300},
+             set()),
+            ("sales.target", "already agreed", lambda r: {
+                "team_id": self.east_business.id, "metric": "visit_count", "period_type": "month",
+                "date_from": fields.Date.to_string(this_month),
+                "date_to": fields.Date.to_string(this_month + relativedelta(months=1, days=-1)), "amount": 30,
+                "state": "agreed"}, set()),
+            ("sales.target.unlock", "for the agreed quarter", lambda r: {
+                "target_ids": [[Command.SET.value, 0, self.target_of["east_agreed"].ids]], "reason": "RPC"},
+             {"manager", "regional", "director", "admin", "outsider"}),
+            ("sales.target.breakdown", "of the East business unit", lambda r: {
+                "target_id": self.target_of["east_business"].id, "split": "person"},
+             {"regional", "director", "admin"}),
+            ("sales.target.export", "their own", lambda r: {}, everyone),
+            ("sales.regional.plan", "for the region one leads", lambda r: {
+                "name": "RPC plan", "team_id": self.east.id, "period_type": "month",
+                "date_from": fields.Date.to_string(this_month),
+                "date_to": fields.Date.to_string(this_month + relativedelta(months=1, days=-1))}, {"regional"}),
+            ("sales.regional.plan", "already approved", lambda r: {
+                "name": "RPC plan", "team_id": self.east.id, "period_type": "month", "state": "approved",
+                "date_from": fields.Date.to_string(this_month),
+                "date_to": fields.Date.to_string(this_month + relativedelta(months=1, days=-1))}, set()),
+            ("sales.regional.plan.milestone", "on a draft plan", lambda r: {
+                "plan_id": self.plan_of["east_draft"].id, "name": "RPC"}, {"regional"}),
+            ("sales.regional.plan.milestone", "on a submitted plan", lambda r: {
+                "plan_id": self.plan_of["east_submitted"].id, "name": "RPC"}, set()),
         ]
         for model, label, values, allowed in creates:
             for role in ROLES:
@@ -931,10 +1069,21 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             (self.programme_rep.step_ids[:1], {"admin"}),  # the trainings planned keep their own steps
             (self.enrolment_of[self.rep_shanghai], set()),  # a training under way stays on record
             (self.enrolment_of[self.rep_shanghai].step_ids[:1], set()),
+            (self.target_of["east_business"], {"regional", "director", "admin"}),
+            (self.target_of["rep"], LEADERS_OF_REP),
+            (self.target_of["east_agreed"], set()),  # unlocked first
+            (self.target_of["b_sub"], set()),
+            (self.plan_of["east_draft"], {"regional"}),
+            (self.plan_of["east_submitted"], set()),
+            (self.plan_of["east_draft"].milestone_ids, {"regional"}),
+            (self.plan_of["east_submitted"].milestone_ids, set()),
+            (self.breakdown_wizard.line_ids[:1], {"regional"}),
             *((record, set()) for model in ("sales.customer.classification", "sales.daily.digest",
                                             "sales.daily.report.status", "sales.org.figure",
                                             "sales.org.assignment", "sales.customer.classify",
-                                            "sales.daily.report.export")
+                                            "sales.daily.report.export", "sales.target.analysis",
+                                            "sales.target.unlock", "sales.target.breakdown",
+                                            "sales.target.export")
               for record, _facts in self.records[model].values()),
         ]
         for record, allowed in unlinks:
@@ -1047,6 +1196,26 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             (rep_first_step, "action_sign_off", set()),  # not marked done, and no result
             (self.enrolment_of[self.rep_shanghai].step_ids[1], "action_start", set()),  # the first is not passed
             (self.sign_off, "action_sign_off", {"manager"}),  # the clerk's trainer, through their own dialog
+            (self.target_of["east_business"], "action_agree", {"regional", "director", "admin"}),
+            (self.target_of["rep"], "action_agree", LEADERS_OF_REP),
+            (self.target_of["b_sub"], "action_agree", set()),
+            (self.target_of["east_agreed"], "action_unlock", set()),  # not without a reason
+            (self.target_of["east_agreed"], "action_open_unlock", {"director", "admin"}),
+            (self.target_of["east_business"], "action_open_unlock", {"regional", "director", "admin"}),
+            # an agreed target is broken down by whoever reads it, into the children they may set
+            (self.target_of["east_agreed"], "action_open_breakdown", {"regional", "director", "admin"}),
+            (self.target_of["east_business"], "action_open_breakdown", {"regional", "director", "admin"}),
+            (self.unlock_wizard, "action_unlock", {"director"}),
+            (self.breakdown_wizard, "action_apply", {"regional"}),
+            (self.target_export, "action_export", {"rep"}),
+            (self.plan_of["east_draft"], "action_submit", {"regional"}),
+            (self.plan_of["east_draft"], "action_cancel", {"regional"}),
+            (self.plan_of["east_submitted"], "action_approve", {"director", "admin"}),
+            (self.plan_of["east_submitted"], "action_return", {"director", "admin"}),
+            (self.plan_of["east_submitted"], "action_refuse", {"director", "admin"}),
+            (self.plan_of["east_submitted"], "action_cancel", {"regional"}),
+            (self.plan_of["east_submitted"].milestone_ids, "action_done", set()),  # once approved
+            (self.plan_of["east_submitted"].milestone_ids, "action_reopen", set()),
         ]
         tried = {(record._name, method) for record, method, _allowed in calls}
         # create/write/unlink are the matrices above; message_subscribe and default_get below;

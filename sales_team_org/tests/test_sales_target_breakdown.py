@@ -290,7 +290,7 @@ class TestSalesTargetBreakdown(SalesOrgCommon):
         Wizard.create({"target_id": targets[self.east].id, "split": "unit", "method": "last_year"})  # warm
         for team in (narrow, wide):
             self.env.invalidate_all()
-            with self.assertQueryCount(13):
+            with self.assertQueryCount(15):
                 wizard = Wizard.create({"target_id": targets[team].id, "split": "unit", "method": "last_year"})
                 wizard.flush_recordset()
             self.assertEqual(len(wizard.line_ids), len(team.child_ids))

@@ -23,7 +23,7 @@ class SalesTargetBreakdown(models.TransientModel):
     _name = "sales.target.breakdown"
     _description = "Break Down a Sales Target"
 
-    target_id = fields.Many2one("sales.target", required=True, readonly=True, ondelete="cascade")
+    target_id = fields.Many2one("sales.target", string="Sales Target", required=True, readonly=True, ondelete="cascade")
     currency_id = fields.Many2one(related="target_id.currency_id")
     is_money = fields.Boolean(related="target_id.is_money")
     target_amount = fields.Float(related="target_id.amount", string="Target")
@@ -131,15 +131,15 @@ class SalesTargetBreakdown(models.TransientModel):
             if target.period_type == "month":
                 return self.env._(
                     "%(target)s is a month's target: a month is not split over periods. Split it over the units "
-                    "below or the people.", target=target.name,
+                    "below or the people.", target=target.display_name,
                 )
             if not self.period_type or PERIOD_RANK[self.period_type] >= PERIOD_RANK[target.period_type]:
                 return self.env._(
                     "%(target)s splits into shorter periods: a year into quarters or months, a quarter into months.",
-                    target=target.name,
+                    target=target.display_name,
                 )
         elif target.target_type != "unit":
-            return self.env._("%(target)s is a person's target: it is split over periods only.", target=target.name)
+            return self.env._("%(target)s is a person's target: it is split over periods only.", target=target.display_name)
         elif self.split == "unit" and not self._child_units():
             return self.env._(
                 "%(unit)s has no unit below it to split the target over.", unit=target.team_id.name,
@@ -280,7 +280,7 @@ class SalesTargetBreakdown(models.TransientModel):
             if set(typed) != {self._key(row) for row in rows}:
                 raise UserError(self.env._(
                     "The units, people or periods below %(target)s have changed: open the breakdown again.",
-                    target=target.name,
+                    target=target.display_name,
                 ))
             for row in rows:
                 if row["can_set"]:
@@ -289,7 +289,7 @@ class SalesTargetBreakdown(models.TransientModel):
         if not rows:
             raise UserError(self.env._(
                 "The targets %(target)s breaks down into are set by a leader above you: you set none of them.",
-                target=target.name,
+                target=target.display_name,
             ))
         agreed = self.env["sales.target"].sudo().browse(
             [row["existing_target_id"] for row in rows if row["existing_target_id"]]
@@ -297,7 +297,7 @@ class SalesTargetBreakdown(models.TransientModel):
         if agreed:
             raise UserError(self.env._(
                 "Already agreed: %(targets)s. Unlock them, giving the reason, to break %(target)s down again.",
-                targets=", ".join(agreed.mapped("name")), target=target.name,
+                targets=", ".join(agreed.mapped("display_name")), target=target.display_name,
             ))
 
         Target = self.env["sales.target"]
