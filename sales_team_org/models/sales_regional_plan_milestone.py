@@ -32,7 +32,7 @@ class SalesRegionalPlanMilestone(models.Model):
     date_deadline = fields.Date(string="Deadline", index=True)
     date_done = fields.Date(string="Done On", readonly=True, copy=False)
     state = fields.Selection(
-        [("planned", "Planned"), ("done", "Done"), ("late", "Done Late"), ("missed", "Missed")],
+        [("planned", "Not Done Yet"), ("done", "Done"), ("late", "Done Late"), ("missed", "Missed")],
         string="Status", compute="_compute_state", store=True, readonly=True, index=True,
         help="Missed: not done and its deadline has passed (the company's day); done late: done after it.",
     )
