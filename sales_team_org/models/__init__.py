@@ -50,3 +50,7 @@ from . import sales_training_enrolment_step
 from . import sales_target
 from . import sales_regional_plan
 from . import sales_regional_plan_milestone
+from . import sales_slip_reason
+from . import sales_slip
+from . import sales_scorecard_weight
+from . import sales_scorecard

@@ -45,6 +45,11 @@ class SalesDailyReportLine(models.Model):
     result = fields.Text()
     next_step = fields.Char()
     next_step_date = fields.Date()
+    satisfaction = fields.Selection(
+        [("1", "Very Dissatisfied"), ("2", "Dissatisfied"), ("3", "Neutral"), ("4", "Satisfied"),
+         ("5", "Very Satisfied")],
+        string="Customer Satisfaction", help="How satisfied the customer was with this call or visit.",
+    )
     classification = fields.Selection(
         CLASSIFICATIONS, compute="_compute_classification", inverse="_inverse_classification",
         help="Set by the manager on the customer, with its history.",

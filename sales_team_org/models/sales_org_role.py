@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import float_compare, float_round
 
 # Access levels in increasing order; each maps to one group of the Sales ladder.
 ACCESS_LEVELS = [
@@ -75,6 +76,12 @@ class SalesOrgRole(models.Model):
         help="What a holder of the role may grant on their own; above it, the request goes up the tree.",
     )
     member_ids = fields.One2many("crm.team.member", "role_id", string="Holders")
+    # Scorecard
+    scorecard_weight_ids = fields.One2many(
+        "sales.scorecard.weight", "role_id", string="Scorecard Weights", copy=True,
+        help="How much each criterion counts in the scorecards of the role's holders, adding up to 100 %. "
+             "A role without weights has no scorecard.",
+    )
     planned_headcount = fields.Integer(compute="_compute_headcount")
     actual_headcount = fields.Integer(compute="_compute_headcount")
 
@@ -97,6 +104,18 @@ class SalesOrgRole(models.Model):
     def _check_parent_id(self):
         if self._has_cycle():
             raise ValidationError(self.env._("A role cannot report to itself, even indirectly."))
+
+    @api.constrains("scorecard_weight_ids")
+    def _check_scorecard_weights(self):
+        """A role's weights add up to 100 %, or it has none (no scorecard)."""
+        sums = self.env["sales.scorecard.weight"].sudo()._read_group(
+            [("role_id", "in", self.ids)], ["role_id"], ["weight:sum"])
+        for role, total in sums:
+            if float_compare(total, 100, precision_digits=2):
+                raise ValidationError(self.env._(
+                    "The scorecard weights of %(role)s add up to %(total)s %%, not 100 %%.",
+                    role=role.name, total=float_round(total, precision_digits=2),
+                ))
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_in_use(self):

@@ -4,6 +4,7 @@ from odoo.exceptions import ValidationError
 LIMIT_KINDS = [
     ("trip_budget", "Business Trip Budget"),
     ("discount", "Price Reduction (%)"),
+    ("slip_amount", "Reward or Demerit Slip Amount"),
 ]
 
 

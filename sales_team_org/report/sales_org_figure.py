@@ -41,8 +41,8 @@ class SalesOrgFigure(models.Model):
     _order = "date desc, id desc"
     _rec_name = "kind"
     _depends = {
-        "sales.daily.report": ["date", "user_id", "team_id", "company_id"],
-        "sales.daily.report.line": ["report_id", "partner_id", "lead_id", "channel", "message_id"],
+        "sales.daily.report": ["date", "user_id", "team_id", "company_id", "state"],
+        "sales.daily.report.line": ["report_id", "partner_id", "lead_id", "channel", "message_id", "satisfaction"],
         "crm.lead": ["team_id", "company_id", "partner_id"],
         "res.partner": ["parent_id", "company_id", "commercial_partner_id"],
         "mail.message": ["sales_activity_done"],
@@ -76,6 +76,9 @@ class SalesOrgFigure(models.Model):
     order_count = fields.Integer(string="Orders Confirmed", readonly=True, aggregator="sum")
     order_amount = fields.Monetary(string="Untaxed Amount", readonly=True, aggregator="sum")
     invoiced_amount = fields.Monetary(string="Invoiced Untaxed", readonly=True, aggregator="sum")
+    # customer satisfaction of calls and visits: points and ratings, averaged by whoever sums them
+    satisfaction_sum = fields.Integer(string="Satisfaction Points", readonly=True, aggregator="sum")
+    satisfaction_count = fields.Integer(string="Satisfaction Ratings", readonly=True, aggregator="sum")
 
     @property
     def _table_query(self):
@@ -94,7 +97,9 @@ class SalesOrgFigure(models.Model):
                    COALESCE('p' || lp.commercial_partner_id, 'l' || l.lead_id) AS customer_ref,
                    (l.channel != 'visit')::int AS call_count, (l.channel = 'visit')::int AS visit_count,
                    0 AS new_customer_count, 0 AS quotation_count, 0 AS order_count, 0::numeric AS order_amount,
-                   0::numeric AS invoiced_amount
+                   0::numeric AS invoiced_amount,
+                   CASE WHEN r.state != 'draft' THEN COALESCE(l.satisfaction::int, 0) ELSE 0 END AS satisfaction_sum,
+                   (r.state != 'draft' AND l.satisfaction IS NOT NULL)::int AS satisfaction_count
               FROM sales_daily_report_line l
               JOIN sales_daily_report r ON r.id = l.report_id
          LEFT JOIN res_partner lp ON lp.id = l.partner_id
@@ -103,7 +108,7 @@ class SalesOrgFigure(models.Model):
             SELECT act.id::bigint * 6 + 1, 'activity', act.date, act.user_id, %(act_unit)s,
                    act.company_id, act.partner_id, act.lead_id, NULL,
                    COALESCE('p' || act.partner_id, 'l' || act.lead_id),
-                   (NOT act.visit)::int, act.visit::int, 0, 0, 0, 0, 0
+                   (NOT act.visit)::int, act.visit::int, 0, 0, 0, 0, 0, 0, 0
               FROM (
                 SELECT msg.id, %(msg_date)s AS date, u.id AS user_id, ctz.id AS company_id,
                        COALESCE(cp.commercial_partner_id, lcp.commercial_partner_id) AS partner_id, lead.id AS lead_id,
@@ -121,7 +126,7 @@ class SalesOrgFigure(models.Model):
              UNION ALL
             -- customers created
             SELECT p.id::bigint * 6 + 2, 'customer', %(partner_date)s, u.id, %(partner_unit)s,
-                   COALESCE(p.company_id, u.company_id), p.id, NULL, NULL, NULL, 0, 0, 1, 0, 0, 0, 0
+                   COALESCE(p.company_id, u.company_id), p.id, NULL, NULL, NULL, 0, 0, 1, 0, 0, 0, 0, 0, 0
               FROM res_partner p
               JOIN res_users u ON u.id = p.create_uid AND NOT u.share
               JOIN ctz ON ctz.id = COALESCE(p.company_id, u.company_id)
@@ -131,7 +136,7 @@ class SalesOrgFigure(models.Model):
              UNION ALL
             -- quotations sent, once per order
             SELECT so.id::bigint * 6 + 3, 'quotation', %(sent_date)s, so.user_id, COALESCE(so.team_id, %(sent_unit)s),
-                   so.company_id, so.partner_id, NULL, so.id, NULL, 0, 0, 0, 1, 0, 0, 0
+                   so.company_id, so.partner_id, NULL, so.id, NULL, 0, 0, 0, 1, 0, 0, 0, 0, 0
               FROM sale_order so
               JOIN ctz ON ctz.id = so.company_id
              WHERE so.sales_quotation_sent_date IS NOT NULL
@@ -139,7 +144,7 @@ class SalesOrgFigure(models.Model):
             -- orders confirmed, untaxed, in the company currency
             SELECT so.id::bigint * 6 + 4, 'order', %(order_date)s, so.user_id, COALESCE(so.team_id, %(order_unit)s),
                    so.company_id, so.partner_id, NULL, so.id, NULL, 0, 0, 0, 0, 1,
-                   so.amount_untaxed / CASE COALESCE(so.currency_rate, 0) WHEN 0 THEN 1.0 ELSE so.currency_rate END, 0
+                   so.amount_untaxed / CASE COALESCE(so.currency_rate, 0) WHEN 0 THEN 1.0 ELSE so.currency_rate END, 0, 0, 0
               FROM sale_order so
               JOIN ctz ON ctz.id = so.company_id
              WHERE so.state = 'sale'
@@ -147,7 +152,7 @@ class SalesOrgFigure(models.Model):
             -- customer invoices and credit notes posted, untaxed, in the company currency
             SELECT am.id::bigint * 6 + 5, 'invoice', am.invoice_date, am.invoice_user_id,
                    COALESCE(am.team_id, %(invoice_unit)s), am.company_id, am.commercial_partner_id, NULL, NULL, NULL,
-                   0, 0, 0, 0, 0, 0, am.amount_untaxed_signed
+                   0, 0, 0, 0, 0, 0, am.amount_untaxed_signed, 0, 0
               FROM account_move am
              WHERE am.state = 'posted' AND am.move_type IN ('out_invoice', 'out_refund')
             """,

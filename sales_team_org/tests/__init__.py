@@ -43,3 +43,7 @@ from . import test_sales_target_breakdown
 from . import test_sales_target_export
 from . import test_sales_regional_plan
 from . import test_sales_target_tour
+from . import test_sales_slip
+from . import test_sales_scorecard_weight
+from . import test_sales_scorecard
+from . import test_sales_scorecard_export

@@ -87,6 +87,11 @@ def item_decision(cell):
     return item_editor(cell) and cell["meeting_state"] == "draft"
 
 
+def scorecard_rater(cell):
+    """A scorecard's teamwork: a leader above its person or the sales administrator, while to review."""
+    return cell["state"] == "draft" and cell["role"] in cell["raters"]
+
+
 def target_setter(cell):
     """A target: a leader above its unit or person, or the sales administrator, while a draft."""
     return cell["state"] == "draft" and cell["role"] in cell["setters"]
@@ -114,7 +119,7 @@ ALLOW = {
     **{("sales.daily.report.line", f): author_of_draft for f in (
         "sequence", "lead_id", "partner_id", "contact_name", "channel", "duration", "subject", "result",
         "next_step", "next_step_date", "photo_ids", "check_in_latitude", "check_in_longitude",
-        "check_in_accuracy")},
+        "check_in_accuracy", "satisfaction")},
     # A section of the report's template: its author's text while a draft; where it belongs, the server's
     ("sales.daily.report.answer", "body"): author_of_draft,
     **{("sales.daily.report.answer", f): nobody for f in (
@@ -262,13 +267,38 @@ ALLOW = {
     **{("sales.regional.plan.milestone", f): nobody for f in MAIL_FIELDS | {
         "plan_id", "date_done", "state", "company_id", "plan_state", "flagged"}},
     **{("sales.regional.plan.milestone", f): author_of_draft for f in ("sequence", "name", "user_id", "date_deadline")},
+    # Performance: slips are written by a leader above the person and decided through the engine;
+    # their reasons and the scorecard weights are the sales administrator's
+    **{("sales.slip", f): nobody for f in WORKFLOW - {"read_by_id", "read_date", "name"} | {"approval_step_ids"}},
+    **{("sales.slip", f): author_of_draft for f in (
+        "kind", "person_id", "team_id", "date", "reason_id", "description", "points", "amount")},
+    ("sales.slip", "review_comment"): reviewer,
+    **{("sales.slip.reason", f): sales_admin for f in (
+        "name", "kind", "points", "amount", "description", "sequence", "active", "company_id")},
+    **{("sales.scorecard.weight", f): sales_admin for f in ("role_id", "criterion", "weight", "sequence")},
+    ("sales.org.role", "scorecard_weight_ids"): sales_admin,
+    **{("sales.org.figure", f): nobody for f in ("satisfaction_sum", "satisfaction_count")},
+    # Scorecards: made and computed by the scheduled action; a leader above the person rates the
+    # teamwork, the person comments, while to review; confirmed, nobody's
+    **{("sales.scorecard", f): nobody for f in MAIL_FIELDS - {"activity_ids"} | {
+        "name", "user_id", "team_id", "region_id", "role_id", "company_id", "period_type", "date_from", "date_to",
+        "sales_amount", "target_amount", "achievement", "last_year_amount", "growth", "satisfaction",
+        "satisfaction_count", "slip_points", "sales_score", "growth_score", "satisfaction_score", "teamwork_score",
+        "slips_score", "score", "rank_unit", "rank_region", "state", "confirmed_by_id", "confirmed_date"}},
+    **{("sales.scorecard", f): scorecard_rater for f in ("teamwork", "teamwork_comment")},
+    ("sales.scorecard", "comment"): author_of_draft,
+    **{("sales.scorecard.export", f): creator for f in ("period_type", "date", "team_ids", "scorecard_ids")},
 }
 # Written with the value it has (the author's own unit): an allowed write changes nothing.
 SAME_VALUE = {("sales.daily.report", "team_id"), ("sales.business.trip", "team_id"),
               # a target's owner and period: written whole, never one field at a time
               *(("sales.target", f) for f in ("target_type", "team_id", "user_id", "period_type", "date_from",
                                                "date_to", "parent_id")),
-              *(("sales.regional.plan", f) for f in ("team_id", "period_type", "date_from", "date_to"))}
+              *(("sales.regional.plan", f) for f in ("team_id", "period_type", "date_from", "date_to")),
+              # a slip's kind goes with the sign of its points and its reason's kind; its person
+              # with its author; a reason's kind with its points; a weight keeps its role at 100 %
+              *(("sales.slip", f) for f in ("kind", "person_id", "team_id", "reason_id")),
+              ("sales.slip.reason", "kind"), ("sales.scorecard.weight", "weight")}
 # Written through an inverse, not stored: tried as well.
 UNSTORED_WRITABLE = {("sales.daily.report.line", "classification"), ("sales.meeting.attendee", "is_present")}
 
@@ -531,6 +561,27 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
         cls.plan_of = {"east_draft": plan("T East plan", quarter)}
         cls.plan_of["east_submitted"] = plan("T East plan, next quarter", next_quarter, submit=True)
         reviewers[cls.plan_of["east_submitted"]] = {"director", "admin"}
+        # Slips: the manager's reward for the rep, a draft and one waiting for the regional director
+        cls.slip_reason = env["sales.slip.reason"].create({"name": "T Order won", "kind": "reward", "points": 5})
+        cls.spare_slip_reason = env["sales.slip.reason"].create({"name": "T Spare", "kind": "demerit", "points": -1})
+        Slip = env["sales.slip"].with_user(cls.manager)
+        cls.slip_of = {key: Slip.create({"kind": "reward", "person_id": cls.rep_shanghai.id, "date": today,
+                                         "reason_id": cls.slip_reason.id, "amount": 50})
+                       for key in ("manager_draft", "manager_submitted")}
+        cls.slip_of["manager_submitted"].action_submit()
+        cls.slip_of["manager_submitted"].sudo().review_comment = "Well done."
+        reviewers[cls.slip_of["manager_submitted"]] = {"regional", "director", "admin"}
+        cls.weight = env["sales.scorecard.weight"].create(
+            {"role_id": cls.spare_role.id, "criterion": "sales", "weight": 100})
+        # the rep's scorecards of last month, one to review and one confirmed (as of the month before)
+        last_month = Company._sales_org_period("month", month[0] - timedelta(days=1))
+        month_before = Company._sales_org_period("month", last_month[0] - timedelta(days=1))
+        cls.scorecard_of = {key: env["sales.scorecard"].sudo().create({
+            "user_id": cls.rep_shanghai.id, "team_id": cls.shanghai.id, "role_id": cls.role_rep.id,
+            "company_id": cls.company_a.id, "period_type": "month", "date_from": period[0], "date_to": period[1],
+        }) for key, period in (("rep_draft", last_month), ("rep_confirmed", month_before))}
+        cls.scorecard_of["rep_confirmed"].sudo().state = "confirmed"
+        cls.scorecard_export = env["sales.scorecard.export"].with_user(cls.manager).create({})
         env.flush_all()
         Status = env["sales.daily.report.status"]
 
@@ -626,6 +677,13 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             "sales.regional.plan": {key: (doc, document_facts(doc)) for key, doc in cls.plan_of.items()},
             "sales.regional.plan.milestone": {f"milestone of {key}": (doc.milestone_ids, document_facts(doc))
                                               for key, doc in cls.plan_of.items()},
+            "sales.slip": {key: (doc, document_facts(doc)) for key, doc in cls.slip_of.items()},
+            "sales.slip.reason": {"order won": (cls.slip_reason, cls.shared)},
+            "sales.scorecard.weight": {"spare role's": (cls.weight, cls.shared)},
+            "sales.scorecard": {key: (card, {"author": "rep", "state": card.state, "company": "A",
+                                             "raters": LEADERS_OF_REP})
+                                for key, card in cls.scorecard_of.items()},
+            "sales.scorecard.export": {"manager's": (cls.scorecard_export, {"author": "manager"})},
         }
         # XML-RPC with API keys: a password check costs 600,000 hashing rounds each time the
         # caches are cleared, an API key 6,000
@@ -739,6 +797,8 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             return [[Command.CREATE.value, 0, {"team_id": self.north.id, "planned_count": 2}]]
         if (record._name, fname) in special:
             return special[record._name, fname]().id
+        if (record._name, fname) == ("sales.scorecard", "teamwork"):
+            return "3"  # "0" is no rating: stored empty
         if (record._name, fname) in SAME_VALUE:
             return fields.Date.to_string(current) if field.type == "date" else field.convert_to_write(current, record)
         if field.type in ("char", "text"):
@@ -1009,6 +1069,23 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
                 "plan_id": self.plan_of["east_draft"].id, "name": "RPC"}, {"regional"}),
             ("sales.regional.plan.milestone", "on a submitted plan", lambda r: {
                 "plan_id": self.plan_of["east_submitted"].id, "name": "RPC"}, set()),
+            ("sales.slip", "about the rep", lambda r: {
+                "kind": "reward", "person_id": self.rep_shanghai.id, "points": 1,
+                "date": fields.Date.to_string(today)}, {"manager", "regional", "director"}),
+            ("sales.slip", "about oneself", lambda r: {
+                "kind": "reward", "person_id": self.people_by_role[r].id, "points": 1,
+                "date": fields.Date.to_string(today)}, set()),
+            ("sales.slip", "already approved", lambda r: {
+                "kind": "reward", "person_id": self.rep_shanghai.id, "points": 1, "state": "approved",
+                "date": fields.Date.to_string(today)}, set()),
+            ("sales.slip.reason", "a reason", lambda r: {"name": "RPC", "kind": "reward", "points": 1}, {"admin"}),
+            ("sales.scorecard.weight", "the whole score of a role", lambda r: {
+                "role_id": self.role_clerk.id, "criterion": "sales", "weight": 100}, {"admin"}),
+            ("sales.scorecard.export", "their own", lambda r: {}, everyone),
+            ("sales.scorecard", "by hand", lambda r: {
+                "user_id": self.rep_north.id, "company_id": self.company_a.id, "period_type": "month",
+                "date_from": fields.Date.to_string(this_month),
+                "date_to": fields.Date.to_string(this_month + relativedelta(months=1, days=-1))}, set()),
         ]
         for model, label, values, allowed in creates:
             for role in ROLES:
@@ -1078,12 +1155,18 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             (self.plan_of["east_draft"].milestone_ids, {"regional"}),
             (self.plan_of["east_submitted"].milestone_ids, set()),
             (self.breakdown_wizard.line_ids[:1], {"regional"}),
+            (self.slip_of["manager_draft"], {"manager"}),
+            (self.slip_of["manager_submitted"], set()),
+            (self.spare_slip_reason, {"admin"}),
+            (self.weight, {"admin"}),  # the role is left without a scorecard
+            (self.scorecard_of["rep_draft"], set()),
+            (self.scorecard_of["rep_confirmed"], set()),
             *((record, set()) for model in ("sales.customer.classification", "sales.daily.digest",
                                             "sales.daily.report.status", "sales.org.figure",
                                             "sales.org.assignment", "sales.customer.classify",
                                             "sales.daily.report.export", "sales.target.analysis",
                                             "sales.target.unlock", "sales.target.breakdown",
-                                            "sales.target.export")
+                                            "sales.target.export", "sales.scorecard.export")
               for record, _facts in self.records[model].values()),
         ]
         for record, allowed in unlinks:
@@ -1216,6 +1299,17 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             (self.plan_of["east_submitted"], "action_cancel", {"regional"}),
             (self.plan_of["east_submitted"].milestone_ids, "action_done", set()),  # once approved
             (self.plan_of["east_submitted"].milestone_ids, "action_reopen", set()),
+            (self.slip_of["manager_draft"], "action_submit", {"manager"}),
+            (self.slip_of["manager_draft"], "action_cancel", {"manager"}),
+            (self.slip_of["manager_submitted"], "action_approve", {"regional", "director", "admin"}),
+            (self.slip_of["manager_submitted"], "action_return", {"regional", "director", "admin"}),
+            (self.slip_of["manager_submitted"], "action_refuse", {"regional", "director", "admin"}),
+            (self.slip_of["manager_submitted"], "action_cancel", {"manager"}),
+            (self.scorecard_of["rep_draft"], "action_confirm", LEADERS_OF_REP),
+            (self.scorecard_of["rep_draft"], "action_refresh", LEADERS_OF_REP),
+            (self.scorecard_of["rep_confirmed"], "action_confirm", set()),
+            (self.scorecard_of["rep_confirmed"], "action_refresh", set()),
+            (self.scorecard_export, "action_export", {"manager"}),
         ]
         tried = {(record._name, method) for record, method, _allowed in calls}
         # create/write/unlink are the matrices above; message_subscribe and default_get below;

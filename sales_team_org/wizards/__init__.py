@@ -6,3 +6,4 @@ from . import sales_target_unlock
 from . import sales_target_breakdown
 from . import sales_target_breakdown_line
 from . import sales_target_export
+from . import sales_scorecard_export
