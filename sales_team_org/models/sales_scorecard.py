@@ -57,7 +57,7 @@ class SalesScorecard(models.Model):
     _order = "date_from desc, period_type, team_id, score desc, id"
     _check_company_auto = True
 
-    name = fields.Char(compute="_compute_name", store=True)
+    name = fields.Char(compute="_compute_name", store=True, precompute=True)
     user_id = fields.Many2one("res.users", string="Person", required=True, readonly=True, index=True,
                               ondelete="cascade")
     team_id = fields.Many2one("crm.team", string="Unit", readonly=True, index=True, ondelete="set null",
@@ -97,8 +97,8 @@ class SalesScorecard(models.Model):
     rank_region = fields.Integer(string="Rank in Region", readonly=True, aggregator=False)
     has_target = fields.Boolean(compute="_compute_has_data")
     has_growth = fields.Boolean(compute="_compute_has_data")
-    state = fields.Selection([("draft", "To Review"), ("confirmed", "Confirmed")], default="draft", required=True,
-                             readonly=True, copy=False, tracking=True, index=True)
+    state = fields.Selection([("draft", "To Review"), ("confirmed", "Confirmed")], string="Status", default="draft",
+                             required=True, readonly=True, copy=False, tracking=True, index=True)
     confirmed_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     confirmed_date = fields.Datetime(string="Confirmed On", readonly=True, copy=False)
     comment = fields.Text(string="My Comment", tracking=True,
@@ -407,19 +407,23 @@ class SalesScorecard(models.Model):
         self.env["sales.org.figure"]._store(cards, values)
         self.env.cr.execute(SQL(
             """
-            UPDATE sales_scorecard s
-               SET rank_unit = r.rank_unit, rank_region = r.rank_region
-              FROM (SELECT id,
+            WITH period AS MATERIALIZED (
+                SELECT DISTINCT company_id, period_type, date_from FROM sales_scorecard WHERE id = ANY(%(ids)s)
+            ),
+            r AS MATERIALIZED (
+                    SELECT id,
                            CASE WHEN team_id IS NOT NULL THEN dense_rank() OVER (
                                PARTITION BY company_id, period_type, date_from, team_id ORDER BY score DESC) END
                                AS rank_unit,
                            CASE WHEN region_id IS NOT NULL THEN dense_rank() OVER (
                                PARTITION BY company_id, period_type, date_from, region_id ORDER BY score DESC) END
                                AS rank_region
-                      FROM sales_scorecard
-                     WHERE (company_id, period_type, date_from) IN (
-                           SELECT company_id, period_type, date_from FROM sales_scorecard WHERE id = ANY(%(ids)s))
-                   ) r
+                      FROM sales_scorecard JOIN period USING (company_id, period_type, date_from)
+            )
+            -- materialized: ranked once, whatever the planner estimates of a table just filled
+            UPDATE sales_scorecard s
+               SET rank_unit = r.rank_unit, rank_region = r.rank_region
+              FROM r
              WHERE s.id = r.id AND s.state = 'draft'
             """,
             ids=cards.ids,

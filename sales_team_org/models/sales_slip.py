@@ -171,6 +171,8 @@ class SalesSlip(models.Model):
                 slip.message_post(body=Markup("<p>%s</p>") % body, partner_ids=person.partner_id.ids,
                                   message_type="comment", subtype_xmlid="mail.mt_note")
             slips.message_subscribe(partner_ids=person.partner_id.ids)
+        if not self:
+            return
         # approved after its period's scorecards were made: the drafts count it now
         self.env["sales.scorecard"].sudo().search([
             ("user_id", "in", self.person_id.ids), ("state", "=", "draft"),

@@ -95,8 +95,8 @@ class SalesTarget(models.Model):
              "each compared with the target, the larger difference shown.",
     )
     state = fields.Selection(
-        [("draft", "Draft"), ("agreed", "Agreed")], default="draft", required=True, readonly=True, copy=False,
-        tracking=True, index=True,
+        [("draft", "Draft"), ("agreed", "Agreed")], string="Status", default="draft", required=True, readonly=True,
+        copy=False, tracking=True, index=True,
     )
     agreed_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     agreed_date = fields.Datetime(string="Agreed On", readonly=True, copy=False)

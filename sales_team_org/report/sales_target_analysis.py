@@ -38,7 +38,7 @@ class SalesTargetAnalysis(models.Model):
     period_type = fields.Selection(PERIOD_TYPES, string="Period", readonly=True)
     date_from = fields.Date(string="From", readonly=True)
     date_to = fields.Date(string="To", readonly=True)
-    state = fields.Selection([("draft", "Draft"), ("agreed", "Agreed")], readonly=True)
+    state = fields.Selection([("draft", "Draft"), ("agreed", "Agreed")], string="Status", readonly=True)
     amount = fields.Float(string="Target", readonly=True, aggregator="sum", digits=(16, 2))
     actual = fields.Float(readonly=True, aggregator="sum", digits=(16, 2))
     gap = fields.Float(string="Still to Do", readonly=True, aggregator="sum", digits=(16, 2),

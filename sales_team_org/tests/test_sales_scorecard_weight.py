@@ -183,13 +183,14 @@ class TestSalesScorecardWeight(SalesOrgCommon):
         report.line_ids[1].satisfaction = "2"
         other = self.write_report(self.rep_north)
         other.line_ids[0].satisfaction = "5"
+        report.action_submit()  # ratings count once their report is handed up: the North's is a draft
         self.env.flush_all()
         Figure = self.env["sales.org.figure"]
         groups = Figure._read_group(
             [("user_id", "in", (self.rep_shanghai | self.rep_north).ids), ("date", "=", report.date)],
             ["user_id", "date:day"], ["satisfaction_sum:sum", "satisfaction_count:sum", "call_count:sum"])
         self.assertEqual(sorted((user.login, points, ratings, calls) for user, _day, points, ratings, calls in groups), [
-            ("t_rep_north", 5, 1, 2), ("t_rep_shanghai", 6, 2, 2),
+            ("t_rep_north", 0, 0, 2), ("t_rep_shanghai", 6, 2, 2),
         ])
         # other kinds of rows count no ratings
         self.assertFalse(Figure.search_count([("kind", "!=", "line"), ("satisfaction_count", "!=", 0)]))
