@@ -775,6 +775,7 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             "sales.target": self.target_of["east"],
             "sales.regional.plan": self.plan_of["east_submitted"],
             "sales.target.breakdown": self.other_breakdown,
+            "sales.scorecard": self.scorecard_of["rep_draft"],
         }
         special = {
             ("sales.daily.report", "team_id"): lambda: record.sudo().team_id,  # the author's own unit
