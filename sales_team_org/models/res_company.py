@@ -2,9 +2,15 @@ from datetime import datetime, time, timedelta
 
 import pytz
 
+from babel.dates import format_skeleton
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL, date_utils
+from odoo.tools.misc import babel_locale_parse, get_lang
+
+# how a calendar period is written in the reader's language: 2026年第4季度, Q4 2026
+PERIOD_SKELETONS = {"year": "y", "quarter": "yQQQ", "month": "yMMM"}
 
 
 class ResCompany(models.Model):
@@ -62,6 +68,13 @@ class ResCompany(models.Model):
         """The calendar `period_type` ('month', 'quarter' or 'year') holding the date `day`, as
         (first day, last day): a company-local date is in the period of its own date."""
         return date_utils.start_of(day, period_type), date_utils.end_of(day, period_type)
+
+    @api.model
+    def _sales_org_period_name(self, period_type, day):
+        """The calendar `period_type` holding `day` as its reader writes it: 2026年第4季度, Q4 2026."""
+        if not period_type or not day:
+            return ""
+        return format_skeleton(PERIOD_SKELETONS[period_type], day, locale=babel_locale_parse(get_lang(self.env).code))
 
     def _sql_sales_org_tz(self):
         """SQL of (company id, time zone name, local date today, working calendar id) of every

@@ -1,15 +1,13 @@
 from collections import defaultdict
 
-from babel.dates import format_skeleton
 from dateutil.relativedelta import relativedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, float_round
-from odoo.tools.misc import babel_locale_parse, get_lang
 
 from .sales_org_guard import MAIL_FIELDS
-from .sales_target import PERIOD_SKELETONS, PERIOD_TYPES
+from .sales_target import PERIOD_TYPES
 
 CRITERIA = [
     ("sales", "Sales against Target"),
@@ -141,10 +139,7 @@ class SalesScorecard(models.Model):
 
     def _period_name(self):
         self.ensure_one()
-        if not self.date_from or not self.period_type:
-            return ""
-        return format_skeleton(PERIOD_SKELETONS[self.period_type], self.date_from,
-                               locale=babel_locale_parse(get_lang(self.env).code))
+        return self.env["res.company"]._sales_org_period_name(self.period_type, self.date_from)
 
     def _label(self):
         self.ensure_one()

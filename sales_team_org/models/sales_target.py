@@ -1,11 +1,8 @@
 from collections import defaultdict
 
-from babel.dates import format_skeleton
-
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, float_compare, float_round
-from odoo.tools.misc import babel_locale_parse, get_lang
 
 from .sales_org_approval_mixin import MAGIC_FIELDS
 from .sales_org_guard import check_system_fields
@@ -19,7 +16,6 @@ METRICS = [
 ]
 MONEY_METRICS = frozenset({"order_amount", "invoiced_amount"})
 PERIOD_TYPES = [("year", "Year"), ("quarter", "Quarter"), ("month", "Month")]
-PERIOD_SKELETONS = {"year": "y", "quarter": "yQQQ", "month": "yMMM"}
 # what the leader setting a target writes while it is a draft
 SETTER_FIELDS = frozenset({
     "target_type", "team_id", "user_id", "metric", "period_type", "date_from", "date_to", "amount", "parent_id",
@@ -161,12 +157,8 @@ class SalesTarget(models.Model):
             target.period_label = target._period_name()
 
     def _period_name(self):
-        """The period as its readers write it: 2026年第4季度, Q4 2026."""
         self.ensure_one()
-        if not self.date_from or not self.period_type:
-            return ""
-        return format_skeleton(PERIOD_SKELETONS[self.period_type], self.date_from,
-                               locale=babel_locale_parse(get_lang(self.env).code))
+        return self.env["res.company"]._sales_org_period_name(self.period_type, self.date_from)
 
     @api.depends("parent_id", "target_type", "team_id", "user_id")
     def _compute_breakdown(self):
