@@ -9,13 +9,6 @@ from odoo.tools import SQL, float_round
 from .sales_org_guard import MAIL_FIELDS
 from .sales_target import PERIOD_TYPES
 
-CRITERIA = [
-    ("sales", "Sales against Target"),
-    ("growth", "Growth"),
-    ("satisfaction", "Customer Satisfaction"),
-    ("teamwork", "Teamwork"),
-    ("slips", "Reward and Demerit Slips"),
-]
 # "0" is the priority widget's "no star": not rated
 RATINGS = [("0", "Not Rated"), ("1", "Poor"), ("2", "Fair"), ("3", "Good"), ("4", "Very Good"), ("5", "Excellent")]
 # what the person writes on their own draft, and what a leader above them writes

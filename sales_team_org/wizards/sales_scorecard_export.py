@@ -7,7 +7,7 @@ from ..models.sales_target import PERIOD_TYPES
 from .sales_daily_report_export import INVALID_SHEET_NAME
 from .sales_target_export import SalesTargetExport
 
-# scores of the criteria, in the order of sales.scorecard's CRITERIA, and when each has data
+# scores of the criteria, in the order of sales.scorecard.weight's CRITERIA, and when each has data
 CRITERION_SCORES = [
     ("sales_score", lambda card: card.target_amount > 0),
     ("growth_score", lambda card: card.last_year_amount > 0),
