@@ -54,3 +54,11 @@ from . import sales_slip_reason
 from . import sales_slip
 from . import sales_scorecard_weight
 from . import sales_scorecard
+from . import sales_commission_rule
+from . import sales_commission_rule_tier
+from . import sales_commission_rule_accelerator
+from . import sales_commission_rule_level
+from . import sales_key_account_takeover
+from . import sales_commission_settlement
+from . import sales_commission_settlement_line
+from . import sales_commission_dispute

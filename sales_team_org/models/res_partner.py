@@ -1,5 +1,5 @@
-from odoo import fields, models
-from odoo.exceptions import AccessError
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 
@@ -15,7 +15,8 @@ class ResPartner(models.Model):
     _name = "res.partner"
     _inherit = ["res.partner", "sales.org.guarded.mixin"]
     # The region follows the province; the classification changes only through Classify.
-    _sales_org_system_fields = frozenset({"sales_region_id", "sales_classification", "sales_classification_ids"})
+    _sales_org_system_fields = frozenset({"sales_region_id", "sales_classification", "sales_classification_ids",
+                                          "sales_key_account", "sales_key_account_takeover_ids"})
 
     sales_region_id = fields.Many2one(
         related="state_id.sales_region_id", store=True, index="btree_not_null", string="Sales Region"
@@ -29,6 +30,58 @@ class ResPartner(models.Model):
     sales_classification_ids = fields.One2many(
         "sales.customer.classification", "partner_id", string="Classification History", readonly=True
     )
+
+    sales_key_account = fields.Boolean(
+        string="Key Account", readonly=True, tracking=True, copy=False,
+        help="大客户: marked by the sales director; the director may then take it over.",
+    )
+    sales_key_account_takeover_ids = fields.One2many(
+        "sales.key.account.takeover", "partner_id", string="Takeovers", readonly=True,
+    )
+    sales_key_account_takeover_id = fields.Many2one(
+        "sales.key.account.takeover", string="Current Takeover", compute="_compute_sales_key_account_takeover_id",
+    )
+
+    @api.depends("sales_key_account_takeover_ids.date_to")
+    @api.depends_context("company")
+    def _compute_sales_key_account_takeover_id(self):
+        open_takeovers = {takeover.partner_id.id: takeover for takeover in self.env["sales.key.account.takeover"].search(
+            [("partner_id", "in", self.commercial_partner_id.ids), ("date_to", "=", False),
+             ("company_id", "=", self.env.company.id)])}
+        for partner in self:
+            partner.sales_key_account_takeover_id = open_takeovers.get(partner.commercial_partner_id.id)
+
+    def action_set_key_account(self, key_account=True):
+        """Mark (or unmark) these customers as key accounts: the sales director's call."""
+        self.env["sales.key.account.takeover"]._check_director()
+        partners = self.commercial_partner_id
+        if not key_account and partners.sales_key_account_takeover_id:
+            raise UserError(self.env._("%(customer)s is taken over by the director: hand it back first.",
+                                       customer=partners.sales_key_account_takeover_id[0].partner_id.display_name))
+        partners.sudo().write({"sales_key_account": key_account})
+        return True
+
+    def action_unset_key_account(self):
+        return self.action_set_key_account(key_account=False)
+
+    def _open_key_account_wizard(self, mode):
+        self.env["sales.key.account.takeover"]._check_director()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Take Over the Key Account") if mode == "take_over" else self.env._("Hand Back"),
+            "res_model": "sales.key.account.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_partner_id": self.commercial_partner_id.id, "default_mode": mode},
+        }
+
+    def action_take_over_key_account(self):
+        self.ensure_one()
+        return self._open_key_account_wizard("take_over")
+
+    def action_hand_back_key_account(self):
+        self.ensure_one()
+        return self._open_key_account_wizard("hand_back")
 
     def action_set_classification(self):
         """Open the classification wizard on this customer."""

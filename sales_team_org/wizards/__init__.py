@@ -7,3 +7,7 @@ from . import sales_target_breakdown
 from . import sales_target_breakdown_line
 from . import sales_target_export
 from . import sales_scorecard_export
+from . import sales_key_account_wizard
+from . import sales_commission_rule_version
+from . import sales_commission_compute
+from . import sales_commission_export

@@ -1,0 +1,6 @@
+from odoo import models
+
+
+class SalesCommissionExport(models.TransientModel):
+    _name = "sales.commission.export"
+    _description = "Export Commissions"
