@@ -22,6 +22,7 @@
         "security/sales_scorecard_security.xml",
         "security/sales_scorecard_export_security.xml",
         "security/sales_commission_security.xml",
+        "security/sales_commission_export_security.xml",
         "security/ir.model.access.csv",
         "data/ir_cron_data.xml",
         "data/mail_activity_type_data.xml",
@@ -115,5 +116,6 @@
         "demo/sales_scorecard_weight_demo.xml",
         "demo/sales_scorecard_demo.xml",
         "demo/sales_commission_demo.xml",
+        "demo/sales_commission_settlement_demo.xml",
     ],
 }
