@@ -21,7 +21,7 @@ class SalesCommissionDispute(models.Model):
     user_id = fields.Many2one("res.users", string="Raised By", required=True, index=True, readonly=True,
                               default=lambda self: self.env.user)
     line_id = fields.Many2one("sales.commission.settlement.line", string="Line Questioned", required=True,
-                              index=True, ondelete="restrict")
+                              index=True, ondelete="cascade")
     settlement_id = fields.Many2one(related="line_id.settlement_id", store=True, index=True)
     company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
     currency_id = fields.Many2one(related="company_id.currency_id")
@@ -43,6 +43,9 @@ class SalesCommissionDispute(models.Model):
         for dispute in self:
             if dispute.line_id.user_id != dispute.user_id:
                 raise ValidationError(self.env._("A person disputes lines of their own settlements only."))
+            if dispute.line_id.settlement_id.state == "draft":
+                raise ValidationError(self.env._(
+                    "A draft settlement is computed again until it is confirmed: dispute its line once confirmed."))
             if dispute.line_id.company_id != dispute.company_id:
                 raise ValidationError(self.env._("A dispute is filed in the company of its settlement."))
 

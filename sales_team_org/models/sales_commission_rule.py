@@ -88,7 +88,7 @@ class SalesCommissionRule(models.Model):
     product_categ_ids = fields.Many2many("product.category", string="Product Categories",
                                          help="These categories and those below them; empty: all products.")
     partner_ids = fields.Many2many("res.partner", string="Customers", domain=[("parent_id", "=", False)])
-    key_accounts_only = fields.Boolean(string="Key Accounts Only")
+    key_accounts_only = fields.Boolean()
     # how
     rate = fields.Float(string="Rate (%)", digits=(16, 4), tracking=True)
     tier_mode = fields.Selection(
@@ -161,20 +161,24 @@ class SalesCommissionRule(models.Model):
                     rule=rule.name, version=rule.version, other=siblings.version))
 
     def write(self, vals):
-        # a used version's computation changes only as a correction by the sales administrator
-        if COMPUTATION_FIELDS & set(vals) and not _CORRECTING.get():
-            used = self.filtered("is_used")
-            if used:
-                raise UserError(self.env._(
-                    "%(rule)s has been paid out in confirmed settlements: make a new version from a date, or "
-                    "correct it with Correct the Rule (the confirmed periods are then adjusted in the next open "
-                    "one).", rule=used[0].name))
+        if COMPUTATION_FIELDS & set(vals):
+            self._check_computation_editable()
         return super().write(vals)
 
-    def unlink(self):
+    def _check_computation_editable(self):
+        """A used version's computation changes only as a correction by the sales administrator."""
+        if _CORRECTING.get():
+            return
+        used = self.filtered("is_used")
+        if used:
+            raise UserError(self.env._(
+                "%(rule)s has been paid out in confirmed settlements: make a new version from a date, or "
+                "correct it (the confirmed months are then adjusted in the next open one).", rule=used[0].name))
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_used(self):
         if self.filtered("is_used"):
             raise UserError(self.env._("A rule settlements used is archived, not deleted."))
-        return super().unlink()
 
     def _correct(self, vals, reason):
         """Correct a mistake in this version in place, the reason kept in the chatter: the

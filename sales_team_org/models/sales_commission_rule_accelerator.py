@@ -19,6 +19,23 @@ class SalesCommissionRuleAccelerator(models.Model):
     multiplier = fields.Float(string="Commission Paid (%)", required=True, default=100.0,
                               help="100: as computed; 50: half; 150: half as much again.")
 
+    # the bands of a version confirmed settlements used are part of its computation
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env["sales.commission.rule"].browse(
+            {vals.get("rule_id") for vals in vals_list} - {None, False})._check_computation_editable()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.rule_id._check_computation_editable()
+        if vals.get("rule_id"):
+            self.rule_id.browse(vals["rule_id"])._check_computation_editable()
+        return super().write(vals)
+
+    def unlink(self):
+        self.rule_id._check_computation_editable()
+        return super().unlink()
+
     @api.constrains("achievement_from", "achievement_to", "multiplier")
     def _check_accelerators(self):
         for rule in self.rule_id:

@@ -16,6 +16,23 @@ class SalesCommissionRuleLevel(models.Model):
 
     _sql_constraints = [("level_uniq", "UNIQUE (rule_id, level)", "Each level of an override has one rate.")]
 
+    # the bands of a version confirmed settlements used are part of its computation
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env["sales.commission.rule"].browse(
+            {vals.get("rule_id") for vals in vals_list} - {None, False})._check_computation_editable()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.rule_id._check_computation_editable()
+        if vals.get("rule_id"):
+            self.rule_id.browse(vals["rule_id"])._check_computation_editable()
+        return super().write(vals)
+
+    def unlink(self):
+        self.rule_id._check_computation_editable()
+        return super().unlink()
+
     @api.constrains("level", "rate")
     def _check_level(self):
         for line in self:

@@ -18,6 +18,23 @@ class SalesCommissionRuleTier(models.Model):
     amount_to = fields.Monetary(string="Up To", help="Excluded; empty: no upper bound.")
     rate = fields.Float(string="Rate (%)", digits=(16, 4), required=True)
 
+    # the bands of a version confirmed settlements used are part of its computation
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env["sales.commission.rule"].browse(
+            {vals.get("rule_id") for vals in vals_list} - {None, False})._check_computation_editable()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.rule_id._check_computation_editable()
+        if vals.get("rule_id"):
+            self.rule_id.browse(vals["rule_id"])._check_computation_editable()
+        return super().write(vals)
+
+    def unlink(self):
+        self.rule_id._check_computation_editable()
+        return super().unlink()
+
     @api.constrains("amount_from", "amount_to", "rate")
     def _check_tiers(self):
         for rule in self.rule_id:

@@ -28,7 +28,7 @@ class SalesCommissionSettlement(models.Model):
 
     name = fields.Char(compute="_compute_name")
     user_id = fields.Many2one("res.users", string="Person", required=True, index=True, readonly=True,
-                              ondelete="restrict")
+                              ondelete="cascade")
     team_id = fields.Many2one("crm.team", string="Unit", readonly=True, index="btree_not_null",
                               ondelete="set null", help="The person's unit on the month's last day.")
     company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
@@ -72,13 +72,13 @@ class SalesCommissionSettlement(models.Model):
             raise AccessError(self.env._("Settlements change only through Compute, Confirm and Mark as Paid."))
         return super().write(vals)
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_computed(self):
         if self.filtered(lambda settlement: settlement.state != "draft"):
             raise UserError(self.env._("A confirmed settlement is kept: what changes later is adjusted in the next "
                                        "month."))
         if not self.env.su:
             raise AccessError(self.env._("Settlements are computed, never deleted by hand."))
-        return super().unlink()
 
     # ------------------------------------------------------------------
     # Actions
@@ -108,6 +108,7 @@ class SalesCommissionSettlement(models.Model):
         return True
 
     def action_print_statement(self):
+        self.check_access("read")
         return self.env.ref("sales_team_org.action_report_sales_commission_statement").report_action(self)
 
     # ------------------------------------------------------------------

@@ -29,7 +29,7 @@ class SalesCommissionSettlementLine(models.Model):
     settlement_id = fields.Many2one("sales.commission.settlement", required=True, index=True, readonly=True,
                                     ondelete="cascade")
     user_id = fields.Many2one("res.users", string="Person", required=True, index=True, readonly=True,
-                              ondelete="restrict")
+                              ondelete="cascade")
     company_id = fields.Many2one("res.company", required=True, readonly=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
     state = fields.Selection(related="settlement_id.state")
@@ -39,7 +39,7 @@ class SalesCommissionSettlementLine(models.Model):
     kind = fields.Selection(LINE_KINDS, string="Why", required=True, readonly=True)
     level = fields.Integer(readonly=True, help="For an override: how many units above the sale.")
     rule_id = fields.Many2one("sales.commission.rule", string="Rule Version", readonly=True, index="btree_not_null",
-                              ondelete="restrict")
+                              ondelete="cascade", help="The version of the rule that credits this line.")
     source_ref = fields.Char(string="Source", required=True, readonly=True,
                              help="The source's key: one line per source, person, rule and month.")
     order_id = fields.Many2one("sale.order", readonly=True, index="btree_not_null", ondelete="set null")
@@ -56,7 +56,7 @@ class SalesCommissionSettlementLine(models.Model):
     rate = fields.Float(string="Rate (%)", digits=(16, 4), readonly=True)
     amount = fields.Monetary(readonly=True, aggregator="sum")
     origin_line_id = fields.Many2one("sales.commission.settlement.line", string="Adjusts", readonly=True,
-                                     index="btree_not_null", ondelete="restrict")
+                                     index="btree_not_null", ondelete="set null")
     dispute_id = fields.Many2one("sales.commission.dispute", readonly=True, ondelete="set null")
     note = fields.Char(readonly=True)
 
@@ -80,12 +80,12 @@ class SalesCommissionSettlementLine(models.Model):
             raise UserError(self.env._("A confirmed settlement's lines never change."))
         return super().write(vals)
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_computed(self):
         if self.filtered(lambda line: line.settlement_id.state != "draft"):
             raise UserError(self.env._("A confirmed settlement's lines never change."))
         if not self.env.su:
             raise AccessError(self.env._("Settlement lines are computed, never deleted by hand."))
-        return super().unlink()
 
     def action_dispute(self):
         """Question this line: a dispute to the person's leader."""

@@ -18,11 +18,11 @@ class SalesKeyAccountTakeover(models.Model):
     _check_company_auto = True
 
     partner_id = fields.Many2one("res.partner", string="Key Account", required=True, index=True, readonly=True,
-                                 ondelete="restrict")
+                                 ondelete="cascade")
     director_id = fields.Many2one("res.users", string="Owner", required=True, index=True, readonly=True,
-                                  ondelete="restrict", help="The sales director who took the account over.")
+                                  ondelete="cascade", help="The sales director who took the account over.")
     team_id = fields.Many2one("crm.team", string="Managing Unit", required=True, index=True, readonly=True,
-                              check_company=True, ondelete="restrict")
+                              check_company=True, ondelete="cascade")
     company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
     date_from = fields.Date(string="From", required=True, readonly=True)
     date_to = fields.Date(string="Handed Back", readonly=True, help="The last day of the takeover.")
@@ -49,10 +49,10 @@ class SalesKeyAccountTakeover(models.Model):
             raise AccessError(self.env._("Key accounts are taken over and handed back with their actions."))
         return super().write(vals)
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_history(self):
         if not self.env.su:
             raise AccessError(self.env._("The history of key accounts is kept."))
-        return super().unlink()
 
     @api.constrains("partner_id", "date_from", "date_to", "company_id")
     def _check_overlap(self):

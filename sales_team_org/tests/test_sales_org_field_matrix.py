@@ -288,6 +288,32 @@ ALLOW = {
     **{("sales.scorecard", f): scorecard_rater for f in ("teamwork", "teamwork_comment")},
     ("sales.scorecard", "comment"): author_of_draft,
     **{("sales.scorecard.export", f): creator for f in ("period_type", "date", "team_ids", "scorecard_ids")},
+    # Commissions: rules are the sales administrator's, their versions the workflow's; takeovers,
+    # settlements and their lines only the workflow writes; a dispute is its author's while a
+    # draft, its approver decides the adjustment
+    **{("sales.commission.rule", f): sales_admin for f in (
+        "name", "sequence", "active", "company_id", "date_from", "date_to", "rule_type", "base", "role_ids",
+        "team_ids", "user_ids", "product_categ_ids", "partner_ids", "key_accounts_only", "rate", "tier_mode",
+        "tier_ids", "accelerator_ids", "level_ids", "bonus_amount", "bonus_threshold", "fee_permille")},
+    **{("sales.commission.rule", f): nobody for f in MAIL_FIELDS - {"activity_ids"} | {"origin_id", "version"}},
+    **{("sales.commission.rule.tier", f): sales_admin for f in ("rule_id", "amount_from", "amount_to", "rate")},
+    **{("sales.commission.rule.accelerator", f): sales_admin for f in (
+        "rule_id", "achievement_from", "achievement_to", "multiplier")},
+    **{("sales.commission.rule.level", f): sales_admin for f in ("rule_id", "level", "rate")},
+    **{("sales.key.account.takeover", f): nobody for f in MAIL_FIELDS - {"activity_ids"} | {
+        "partner_id", "director_id", "team_id", "company_id", "date_from", "date_to", "reason", "handback_reason"}},
+    **{("res.partner", f): nobody for f in ("sales_key_account", "sales_key_account_takeover_ids")},
+    **{("sales.commission.settlement", f): nobody for f in MAIL_FIELDS - {"activity_ids"} | {
+        "user_id", "team_id", "company_id", "date_from", "date_to", "state", "line_ids", "amount_total",
+        "line_count", "confirm_uid", "confirm_date", "paid_date", "dispute_ids"}},
+    **{("sales.commission.settlement.line", f): nobody for f in (
+        "settlement_id", "user_id", "company_id", "period_date", "date", "kind", "level", "rule_id", "source_ref",
+        "order_id", "order_line_id", "move_id", "move_line_id", "payment_ref", "slip_id", "partner_id", "seller_id",
+        "team_id", "base_amount", "rate", "amount", "origin_line_id", "dispute_id", "note")},
+    **{("sales.commission.dispute", f): nobody for f in WORKFLOW - {"read_by_id", "read_date", "name"} | {
+        "approval_step_ids", "settlement_id", "adjustment_line_id"}},
+    **{("sales.commission.dispute", f): author_of_draft for f in ("line_id", "description", "amount_claimed")},
+    **{("sales.commission.dispute", f): reviewer for f in ("review_comment", "amount_granted")},
 }
 # Written with the value it has (the author's own unit): an allowed write changes nothing.
 SAME_VALUE = {("sales.daily.report", "team_id"), ("sales.business.trip", "team_id"),
@@ -298,7 +324,9 @@ SAME_VALUE = {("sales.daily.report", "team_id"), ("sales.business.trip", "team_i
               # a slip's kind goes with the sign of its points and its reason's kind; its person
               # with its author; a reason's kind with its points; a weight keeps its role at 100 %
               *(("sales.slip", f) for f in ("kind", "person_id", "team_id", "reason_id")),
-              ("sales.slip.reason", "kind"), ("sales.scorecard.weight", "weight")}
+              ("sales.slip.reason", "kind"), ("sales.scorecard.weight", "weight"),
+              # a rule's computation goes with its tiers or levels; a dispute with its author's line
+              ("sales.commission.rule", "rule_type"), ("sales.commission.dispute", "line_id")}
 # Written through an inverse, not stored: tried as well.
 UNSTORED_WRITABLE = {("sales.daily.report.line", "classification"), ("sales.meeting.attendee", "is_present")}
 
@@ -582,6 +610,37 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
         }) for key, period in (("rep_draft", last_month), ("rep_confirmed", month_before))}
         cls.scorecard_of["rep_confirmed"].sudo().state = "confirmed"
         cls.scorecard_export = env["sales.scorecard.export"].with_user(cls.manager).create({})
+        # Commissions: rules, a key account the director took over, the rep's settlements of this
+        # month (a draft) and last month (confirmed), the rep's disputes of last month's line
+        Rule = env["sales.commission.rule"]
+        cls.commission_rule, cls.other_commission_rule = Rule.create([
+            {"name": f"T {name}", "rate": rate, "date_from": "2020-01-01"} for name, rate in (("Flat", 2), ("Other", 1))])
+        cls.tiered_rule = Rule.create({
+            "name": "T Tiers", "rule_type": "tiered", "date_from": "2020-01-01",
+            "tier_ids": [Command.create({"amount_from": 0, "rate": 1})],
+            "accelerator_ids": [Command.create({"achievement_from": 0, "multiplier": 50})]})
+        cls.override_rule = Rule.create({"name": "T Override", "rule_type": "override", "date_from": "2020-01-01",
+                                         "level_ids": [Command.create({"level": 1, "rate": 0.5})]})
+        key_account = env["res.partner"].create({"name": "T Key Account", "is_company": True,
+                                                 "sales_key_account": True})
+        cls.takeover = env["sales.key.account.takeover"].create({
+            "partner_id": key_account.id, "director_id": cls.director.id, "team_id": cls.east_business.id,
+            "company_id": cls.company_a.id, "date_from": today - timedelta(days=10), "reason": "T Too big"})
+        cls.settlement_of = {key: env["sales.commission.settlement"].create({
+            "user_id": cls.rep_shanghai.id, "company_id": cls.company_a.id, "date_from": period[0],
+            "date_to": period[1], "line_ids": [Command.create({
+                "user_id": cls.rep_shanghai.id, "company_id": cls.company_a.id, "period_date": period[0],
+                "kind": "own", "rule_id": cls.commission_rule.id, "source_ref": f"T:{key}", "base_amount": 1000,
+                "rate": 2, "amount": 20})],
+        }) for key, period in (("rep_draft", month), ("rep_confirmed", last_month))}
+        cls.settlement_of["rep_confirmed"].state = "confirmed"
+        Dispute = env["sales.commission.dispute"].with_user(cls.rep_shanghai)
+        cls.dispute_of = {key: Dispute.create({
+            "line_id": cls.settlement_of["rep_confirmed"].line_ids.id, "description": "T An order is missing",
+            "amount_claimed": 10}) for key in ("rep_draft", "rep_submitted")}
+        cls.dispute_of["rep_submitted"].action_submit()
+        cls.dispute_of["rep_submitted"].sudo().review_comment = "Checked."
+        reviewers[cls.dispute_of["rep_submitted"]] = LEADERS_OF_REP
         env.flush_all()
         Status = env["sales.daily.report.status"]
 
@@ -684,6 +743,18 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
                                              "raters": LEADERS_OF_REP})
                                 for key, card in cls.scorecard_of.items()},
             "sales.scorecard.export": {"manager's": (cls.scorecard_export, {"author": "manager"})},
+            "sales.commission.rule": {"flat": (cls.commission_rule, unit_facts("A"))},
+            "sales.commission.rule.tier": {"first": (cls.tiered_rule.tier_ids, unit_facts("A"))},
+            "sales.commission.rule.accelerator": {"first": (cls.tiered_rule.accelerator_ids, unit_facts("A"))},
+            "sales.commission.rule.level": {"first": (cls.override_rule.level_ids, unit_facts("A"))},
+            "sales.key.account.takeover": {"director's": (cls.takeover, unit_facts("A"))},
+            "sales.commission.settlement": {key: (settlement, {"author": "rep", "state": settlement.state,
+                                                              "company": "A"})
+                                            for key, settlement in cls.settlement_of.items()},
+            "sales.commission.settlement.line": {f"line of {key}": (settlement.line_ids, {
+                "author": "rep", "state": settlement.state, "company": "A"})
+                for key, settlement in cls.settlement_of.items()},
+            "sales.commission.dispute": {key: (doc, document_facts(doc)) for key, doc in cls.dispute_of.items()},
         }
         # XML-RPC with API keys: a password check costs 600,000 hashing rounds each time the
         # caches are cleared, an API key 6,000
@@ -776,6 +847,14 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             "sales.regional.plan": self.plan_of["east_submitted"],
             "sales.target.breakdown": self.other_breakdown,
             "sales.scorecard": self.scorecard_of["rep_draft"],
+            "sales.commission.rule": self.other_commission_rule,
+            "sales.commission.settlement": self.settlement_of["rep_draft"],
+            "sales.commission.settlement.line": self.settlement_of["rep_draft"].line_ids,
+            "sales.commission.dispute": self.dispute_of["rep_draft"],
+            "sales.slip": self.slip_of["manager_draft"],
+            "account.move": self.env["account.move"].search([], limit=1),
+            "account.move.line": self.env["account.move.line"].search([], limit=1),
+            "account.partial.reconcile": self.env["account.partial.reconcile"].search([], limit=1),
         }
         special = {
             ("sales.daily.report", "team_id"): lambda: record.sudo().team_id,  # the author's own unit
@@ -1087,6 +1166,32 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
                 "user_id": self.rep_north.id, "company_id": self.company_a.id, "period_type": "month",
                 "date_from": fields.Date.to_string(this_month),
                 "date_to": fields.Date.to_string(this_month + relativedelta(months=1, days=-1))}, set()),
+            ("sales.commission.rule", "a rule", lambda r: {"name": "RPC", "rate": 1}, {"admin"}),
+            ("sales.commission.rule", "above 100 %", lambda r: {"name": "RPC", "rate": 101}, set()),
+            ("sales.commission.rule", "as a later version", lambda r: {
+                "name": "RPC", "rate": 1, "origin_id": self.commission_rule.id, "version": 2}, set()),
+            ("sales.commission.rule.tier", "a tier", lambda r: {
+                "rule_id": self.tiered_rule.id, "amount_from": 100000, "rate": 2}, {"admin"}),
+            ("sales.commission.rule.tier", "overlapping", lambda r: {
+                "rule_id": self.tiered_rule.id, "amount_from": 10, "rate": 2}, set()),
+            ("sales.key.account.takeover", "by hand", lambda r: {
+                "partner_id": self.customer.id, "director_id": self.director.id, "team_id": self.north.id,
+                "company_id": self.company_a.id, "date_from": fields.Date.to_string(today), "reason": "RPC"}, set()),
+            ("sales.commission.settlement", "by hand", lambda r: {
+                "user_id": self.people_by_role[r].id, "company_id": self.company_a.id,
+                "date_from": fields.Date.to_string(this_month), "date_to": fields.Date.to_string(today)}, set()),
+            ("sales.commission.settlement.line", "by hand", lambda r: {
+                "settlement_id": self.settlement_of["rep_draft"].id, "user_id": self.rep_shanghai.id,
+                "company_id": self.company_a.id, "period_date": fields.Date.to_string(this_month), "kind": "own",
+                "source_ref": "RPC", "amount": 1000}, set()),
+            ("sales.commission.dispute", "of the rep's line", lambda r: {
+                "line_id": self.settlement_of["rep_confirmed"].line_ids.id, "description": "RPC"}, {"rep"}),
+            ("sales.commission.dispute", "already approved", lambda r: {
+                "line_id": self.settlement_of["rep_confirmed"].line_ids.id, "description": "RPC",
+                "state": "approved"}, set()),
+            ("sales.commission.dispute", "with its adjustment", lambda r: {
+                "line_id": self.settlement_of["rep_confirmed"].line_ids.id, "description": "RPC",
+                "amount_granted": 100}, set()),
         ]
         for model, label, values, allowed in creates:
             for role in ROLES:
@@ -1162,6 +1267,15 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             (self.weight, {"admin"}),  # the role is left without a scorecard
             (self.scorecard_of["rep_draft"], set()),
             (self.scorecard_of["rep_confirmed"], set()),
+            (self.other_commission_rule, {"admin"}),
+            (self.tiered_rule.tier_ids, {"admin"}),
+            (self.takeover, set()),  # the history of a key account
+            (self.settlement_of["rep_draft"], set()),  # computed again, never deleted by hand
+            (self.settlement_of["rep_confirmed"], set()),
+            (self.settlement_of["rep_draft"].line_ids, set()),
+            (self.settlement_of["rep_confirmed"].line_ids, set()),
+            (self.dispute_of["rep_draft"], {"rep"}),
+            (self.dispute_of["rep_submitted"], set()),
             *((record, set()) for model in ("sales.customer.classification", "sales.daily.digest",
                                             "sales.daily.report.status", "sales.org.figure",
                                             "sales.org.assignment", "sales.customer.classify",
@@ -1311,6 +1425,22 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             (self.scorecard_of["rep_confirmed"], "action_confirm", set()),
             (self.scorecard_of["rep_confirmed"], "action_refresh", set()),
             (self.scorecard_export, "action_export", {"manager"}),
+            (self.settlement_of["rep_draft"], "action_confirm", {"admin"}),
+            (self.settlement_of["rep_draft"], "action_mark_paid", set()),  # confirmed first
+            (self.settlement_of["rep_confirmed"], "action_confirm", set()),
+            (self.settlement_of["rep_confirmed"], "action_mark_paid", {"admin"}),
+            (self.settlement_of["rep_confirmed"], "action_print_statement", {"rep", *LEADERS_OF_REP}),
+            (self.settlement_of["rep_confirmed"].line_ids, "action_dispute", {"rep"}),
+            (self.dispute_of["rep_draft"], "action_submit", {"rep"}),
+            (self.dispute_of["rep_draft"], "action_cancel", {"rep"}),
+            (self.dispute_of["rep_submitted"], "action_approve", set()),  # not before the adjustment is set
+            (self.dispute_of["rep_submitted"], "action_return", LEADERS_OF_REP),
+            (self.dispute_of["rep_submitted"], "action_refuse", LEADERS_OF_REP),
+            (self.dispute_of["rep_submitted"], "action_cancel", {"rep"}),
+            (self.customer, "action_set_key_account", {"director", "admin"}),
+            (self.customer, "action_unset_key_account", {"director", "admin"}),
+            (self.customer, "action_take_over_key_account", {"director", "admin"}),
+            (self.customer, "action_hand_back_key_account", {"director", "admin"}),
         ]
         tried = {(record._name, method) for record, method, _allowed in calls}
         # create/write/unlink are the matrices above; message_subscribe and default_get below;
