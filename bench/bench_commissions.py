@@ -68,7 +68,7 @@ def copy_db(template, db):
 
 
 def addons_path(oca=False):
-    paths = [ODOO_SRC / "odoo" / "addons", ODOO_SRC / "addons", ROOT]
+    paths = [path for path in (ODOO_SRC / "odoo" / "addons", ODOO_SRC / "addons") if path.is_dir()] + [ROOT]
     if oca:
         paths.append(OCA_DIR / "odoo" / "addons")
     return ",".join(str(path) for path in paths)
@@ -76,7 +76,8 @@ def addons_path(oca=False):
 
 def odoo(db, *args, oca=False, script=None, env=None):
     """odoo-bin (or its shell fed `script`) on `db`, without HTTP; the shell's output returned."""
-    cmd = [str(PYTHON), str(ODOO_SRC / "odoo-bin")]
+    binary = ODOO_SRC / "setup" / "odoo-bin"
+    cmd = [str(PYTHON), str(binary if binary.exists() else ODOO_SRC / "odoo-bin")]
     if script:
         cmd.append("shell")
     cmd += [f"--addons-path={addons_path(oca)}", "-d", db, "--db_host=", "--no-http", "--log-level=warn", *args]
@@ -84,9 +85,14 @@ def odoo(db, *args, oca=False, script=None, env=None):
         run(cmd + ["--stop-after-init"])
         return ""
     with open(BENCH / script) as stdin:
-        result = run(cmd, stdin=stdin, capture_output=True, env={**os.environ, **(env or {})})
-    if result.stderr.strip():
-        print(result.stderr, file=sys.stderr, end="")
+        result = subprocess.run(cmd, stdin=stdin, capture_output=True, text=True, env={**os.environ, **(env or {})},
+                                check=False)
+    errors = "".join(line for line in result.stderr.splitlines(keepends=True) if "as user 'root'" not in line)
+    if errors.strip() or result.returncode:
+        print(errors, file=sys.stderr, end="")
+    if result.returncode:
+        print(result.stdout)
+        raise SystemExit(f"{script} failed on {db}")
     return result.stdout
 
 
@@ -95,8 +101,11 @@ def ensure_oca():
     Community's or each other's."""
     if not all((OCA_DIR / "odoo" / "addons" / name / "__manifest__.py").exists() for name in OCA_MODULES):
         log(f"installing {', '.join(OCA_WHEELS)} into {OCA_DIR} (--no-deps --target: not the project's venv)")
-        run([str(PYTHON), "-m", "pip", "install", "-q", "--no-deps", "--upgrade", "--target", str(OCA_DIR),
-             *OCA_WHEELS])
+        pip = run([str(PYTHON), "-m", "pip", "install", "-q", "--no-deps", "--upgrade", "--target", str(OCA_DIR),
+                   *OCA_WHEELS], capture_output=True)
+        # without this machine's warnings about its unused local index folders
+        print("".join(line for line in (pip.stdout + pip.stderr).splitlines(keepends=True)
+                      if "is ignored: it is neither a file nor a directory" not in line), end="")
     import ast  # noqa: PLC0415 - only here
 
     versions = {}

@@ -20,6 +20,7 @@ from odoo.tools import SQL
 LINES_PER_ORDER = 4
 RATE = 2.0  # %
 KEY_ACCOUNT_EVERY = 50  # one customer in 50 is a key account, taken over
+BENCH_LOGINS = r"bench\_rep\_%"  # bench_access.py's people
 
 
 def people(env, count):
@@ -29,11 +30,11 @@ def people(env, count):
         """
         SELECT DISTINCT ON (u.id) u.id, m.crm_team_id
           FROM res_users u JOIN crm_team_member m ON m.user_id = u.id AND m.active
-         WHERE u.login LIKE 'bench\\_rep\\_%%'
+         WHERE u.login LIKE %s
          ORDER BY u.id, m.id
          LIMIT %s
         """,
-        count,
+        BENCH_LOGINS, count,
     ))
     return env.cr.fetchall()
 
@@ -49,9 +50,9 @@ def prepare_tree(env, year_start):
     env.cr.execute(SQL(
         """
         UPDATE sales_org_assignment SET date_from = %(start)s
-         WHERE date_from > %(start)s AND user_id IN (SELECT id FROM res_users WHERE login LIKE 'bench\\_rep\\_%%')
+         WHERE date_from > %(start)s AND user_id IN (SELECT id FROM res_users WHERE login LIKE %(logins)s)
         """,
-        start=year_start,
+        start=year_start, logins=BENCH_LOGINS,
     ))
     env.cr.execute("""
         UPDATE crm_team t SET user_id = l.user_id

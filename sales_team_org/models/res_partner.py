@@ -45,9 +45,11 @@ class ResPartner(models.Model):
     @api.depends("sales_key_account_takeover_ids.date_to")
     @api.depends_context("company")
     def _compute_sales_key_account_takeover_id(self):
-        open_takeovers = {takeover.partner_id.id: takeover for takeover in self.env["sales.key.account.takeover"].search(
-            [("partner_id", "in", self.commercial_partner_id.ids), ("date_to", "=", False),
-             ("company_id", "=", self.env.company.id)])}
+        # read by whoever reads the customer, sales rights or not
+        takeovers = self.env["sales.key.account.takeover"].sudo().search([
+            ("partner_id", "in", self.commercial_partner_id.ids), ("date_to", "=", False),
+            ("company_id", "=", self.env.company.id)])
+        open_takeovers = {takeover.partner_id.id: takeover for takeover in takeovers}
         for partner in self:
             partner.sales_key_account_takeover_id = open_takeovers.get(partner.commercial_partner_id.id)
 

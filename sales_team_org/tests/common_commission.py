@@ -72,18 +72,18 @@ class SalesCommissionCommon(SalesOrgCommon):
         return cls.tz.localize(datetime.combine(day, time(hour, minute))).astimezone(pytz.utc).replace(tzinfo=None)
 
     def order(self, user, amounts, team, day, partner=None, pricelist=None, hour=12, minute=0, confirm=True):
-        """An order of `user` in `team` with a line per amount (a number, or (quantity, price)),
+        """An order of `user` in `team` with a line per amount (a number, or (quantity, price[, product])),
         confirmed and dated at `day` (company-local)."""
         when = self.at(day, hour, minute)
-        lines = [amount if isinstance(amount, tuple) else (1, amount)
+        lines = [(amount + (self.gate,))[:3] if isinstance(amount, tuple) else (1, amount, self.gate)
                  for amount in (amounts if isinstance(amounts, list) else [amounts])]
         order = self.env["sale.order"].create({
             "partner_id": (partner or self.customer).id, "user_id": user.id, "team_id": team.id,
             "company_id": self.company.id, "date_order": when,
             **({"pricelist_id": pricelist.id} if pricelist else {}),
             "order_line": [Command.create({
-                "product_id": self.gate.id, "product_uom_qty": qty, "price_unit": price, "tax_id": [Command.clear()],
-            }) for qty, price in lines],
+                "product_id": product.id, "product_uom_qty": qty, "price_unit": price, "tax_id": [Command.clear()],
+            }) for qty, price, product in lines],
         })
         if confirm:
             order.action_confirm()
@@ -129,7 +129,7 @@ class SalesCommissionCommon(SalesOrgCommon):
         })
         slip.with_user(slip.user_id).action_submit()
         while slip.state == "submitted":
-            slip.with_user(slip.approver_id).action_approve()
+            slip.with_user(slip.approver_id or self.admin).action_approve()
         return slip
 
     # ------------------------------------------------------------------

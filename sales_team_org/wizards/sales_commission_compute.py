@@ -34,12 +34,10 @@ class SalesCommissionCompute(models.TransientModel):
             raise UserError(self.env._("%(month)s has not started yet.",
                                        month=company._sales_org_period_name("month", date_from)))
         self.env["sales.commission.settlement"].sudo()._compute_period(company, date_from)
-        return {
-            "type": "ir.actions.act_window",
+        action = self.env["ir.actions.act_window"]._for_xml_id("sales_team_org.sales_commission_settlement_action")
+        action.update({
             "name": self.env._("Commissions of %(month)s", month=company._sales_org_period_name("month", date_from)),
-            "res_model": "sales.commission.settlement",
-            "view_mode": "list,kanban,form",
-            "views": [(False, "list"), (False, "kanban"), (False, "form")],
             "domain": [("company_id", "=", company.id), ("date_from", "=", date_from)],
             "context": {"create": False},
-        }
+        })
+        return action

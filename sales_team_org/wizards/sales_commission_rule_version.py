@@ -10,7 +10,7 @@ class SalesCommissionRuleVersion(models.TransientModel):
     _name = "sales.commission.rule.version"
     _description = "New Version or Correction of a Rule"
 
-    rule_id = fields.Many2one("sales.commission.rule", string="Rule", required=True, readonly=True)
+    rule_id = fields.Many2one("sales.commission.rule", required=True, readonly=True)
     rule_type = fields.Selection(related="rule_id.rule_type")
     currency_id = fields.Many2one(related="rule_id.currency_id")
     mode = fields.Selection([("new_version", "New Version"), ("correct", "Correction")], required=True,
