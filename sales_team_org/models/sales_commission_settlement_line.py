@@ -60,6 +60,16 @@ class SalesCommissionSettlementLine(models.Model):
     dispute_id = fields.Many2one("sales.commission.dispute", readonly=True, ondelete="set null")
     note = fields.Char(readonly=True)
 
+    @api.depends("kind", "order_id", "move_id", "slip_id", "source_ref", "period_date")
+    def _compute_display_name(self):
+        kinds = dict(self._fields["kind"]._description_selection(self.env))
+        for line in self:
+            source = line.sudo().order_id or line.sudo().move_id or line.sudo().slip_id
+            line.display_name = self.env._(
+                "%(why)s, %(source)s, %(month)s", why=kinds.get(line.kind, ""),
+                source=source.display_name if source else line.source_ref or "",
+                month=line.company_id._sales_org_period_name("month", line.period_date))
+
     def init(self):
         # one line per source, person, rule and month in a settlement, whatever runs at once
         self.env.cr.execute("""

@@ -47,3 +47,4 @@ from . import test_sales_slip
 from . import test_sales_scorecard_weight
 from . import test_sales_scorecard
 from . import test_sales_scorecard_export
+from . import test_sales_commission_statement
