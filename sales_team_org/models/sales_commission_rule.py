@@ -200,12 +200,15 @@ class SalesCommissionRule(models.Model):
             raise UserError(self.env._("This version ended on %(end)s: make the new version from an earlier day.",
                                        end=format_date(self.env, self.date_to)))
         origin = self.origin_id or self
-        last = max(origin.with_context(active_test=False).version_ids.mapped("version"))
+        last = max(self.with_context(active_test=False).search(
+            ["|", ("id", "=", origin.id), ("origin_id", "=", origin.id)]).mapped("version"))
         date_to = self.date_to
         with correcting():
             self.date_to = date_from - timedelta(days=1)
-        return self.copy({"origin_id": origin.id, "version": last + 1, "date_from": date_from, "date_to": date_to,
-                          "name": self.name})
+        version = self.copy({"origin_id": origin.id, "version": last + 1, "date_from": date_from,
+                             "date_to": date_to, "name": self.name})
+        self.invalidate_model(["version_ids"])
+        return version
 
 
 def check_bands(env, rule, bands, what):

@@ -66,6 +66,15 @@ class SalesKeyAccountTakeover(models.Model):
                 raise ValidationError(self.env._(
                     "%(account)s was already taken over on these days.", account=takeover.partner_id.display_name))
 
+    @api.depends("director_id", "date_from", "date_to")
+    def _compute_display_name(self):
+        for takeover in self:
+            dates = format_date(self.env, takeover.date_from)
+            if takeover.date_to:
+                dates = f"{dates} – {format_date(self.env, takeover.date_to)}"
+            takeover.display_name = self.env._("%(director)s, %(dates)s", director=takeover.director_id.name or "",
+                                               dates=dates)
+
     @api.model
     def _check_director(self):
         """The sales director decides: those who see all documents, or the sales administrator."""
@@ -83,6 +92,10 @@ class SalesKeyAccountTakeover(models.Model):
                 "%(customer)s is not a key account: mark it as one first.", customer=partner.display_name))
         if not reason or not reason.strip():
             raise UserError(self.env._("Say why the director takes the account over."))
+        if self.sudo().search_count([("partner_id", "=", partner.id), ("company_id", "=", company.id),
+                                     "|", ("date_to", "=", False), ("date_to", ">=", date)], limit=1):
+            raise UserError(self.env._("%(account)s was already taken over on these days.",
+                                       account=partner.display_name))
         if date > company._sales_org_today():
             raise UserError(self.env._("A takeover is recorded on the day it happened, not ahead: %(date)s.",
                                        date=format_date(self.env, date)))

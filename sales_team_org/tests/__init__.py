@@ -48,3 +48,5 @@ from . import test_sales_scorecard_weight
 from . import test_sales_scorecard
 from . import test_sales_scorecard_export
 from . import test_sales_commission_statement
+from . import test_sales_commission_rule
+from . import test_sales_key_account

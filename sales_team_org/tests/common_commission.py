@@ -136,6 +136,11 @@ class SalesCommissionCommon(SalesOrgCommon):
     # The engine and its lines
     # ------------------------------------------------------------------
 
+    def assertLines(self, lines, expected):
+        self.assertEqual(len(lines), len(expected), lines.mapped(lambda line: (
+            line.user_id.login, line.kind, line.source_ref, line.level, line.base_amount, line.amount)))
+        self.assertRecordValues(lines, expected)
+
     def compute(self, month=None):
         settlements = self.Settlement.sudo()._compute_period(self.company, month or self.month)
         self.env.invalidate_all()

@@ -72,7 +72,7 @@ class SalesCommissionExport(models.TransientModel):
             raise UserError(self.env._("No settlement you may see matches this selection."))
         Line = self.env["sales.commission.settlement.line"]
         # the lines the user may read, by kind in each settlement (record rules apply)
-        totals = {(settlement.id, kind): amount for settlement, kind, amount in Line._read_group(
+        totals = {(settlement, kind): amount for settlement, kind, amount in Line._read_group(
             [("settlement_id", "in", settlements.ids)], ["settlement_id", "kind"], ["amount:sum"])}
         import xlsxwriter  # noqa: PLC0415 - only the exports need it
 
@@ -98,7 +98,7 @@ class SalesCommissionExport(models.TransientModel):
 
         def write_row(sheet, row, cells):
             for col, (value, cell_format) in enumerate(cells):
-                if value is None:
+                if value is None or value == "":
                     sheet.write_blank(row, col, None, cell_format)
                 elif isinstance(value, str):
                     sheet.write_string(row, col, value, cell_format)
@@ -149,8 +149,8 @@ class SalesCommissionExport(models.TransientModel):
                     (line.seller_id.name or "", text), (line.team_id.name or "", text),
                     (line.base_amount, money), (line.rate or None, rate), (line.amount, money),
                     (origin and self.env._(
-                        "%(month)s, %(source)s", month=self.env.company._sales_org_period_name("month", origin.period_date),
-                        source=self._source_label(origin) or kinds.get(origin.kind, origin.kind)) or "", text),
+                        "%(month)s, %(document)s", month=self.env.company._sales_org_period_name("month", origin.period_date),
+                        document=self._source_label(origin) or kinds.get(origin.kind, origin.kind)) or "", text),
                     (line.note or "", text),
                 ])
         workbook.close()
