@@ -352,13 +352,22 @@ class SalesCommissionSettlement(models.Model):
                   JOIN product_category c ON starts_with(c.parent_path, rc.parent_path)
             ),
             achv AS MATERIALIZED (%(achievements)s),
+            -- an archived rule credits only the closed months it paid out (claw-backs included)
+            kept AS MATERIALIZED (
+                SELECT DISTINCT l.rule_id, l.period_date
+                  FROM sales_commission_settlement_line l
+                  JOIN sales_commission_settlement ls ON ls.id = l.settlement_id AND ls.state != 'draft'
+                  JOIN rule ON rule.id = l.rule_id AND NOT rule.active
+                 WHERE l.company_id = %(company)s AND l.period_date = ANY(%(months)s) AND l.period_date < %(period)s
+            ),
             -- each base row with each rule it falls under
             matched AS MATERIALIZED (
                 SELECT s.*, ru.id AS rule_id, ru.rule_type
                   FROM sc_src s
                   JOIN rule ru ON ru.base = s.base AND ru.rule_type != 'target_bonus'
                        AND s.date >= ru.date_from AND (ru.date_to IS NULL OR s.date <= ru.date_to)
-                       AND (ru.active OR s.period_date < %(period)s)
+                       AND (ru.active OR EXISTS (
+                           SELECT 1 FROM kept k WHERE k.rule_id = ru.id AND k.period_date = s.period_date))
                        AND (NOT ru.has_categ OR EXISTS (
                            SELECT 1 FROM rule_categ rc WHERE rc.rule_id = ru.id AND rc.categ_id = s.categ_id))
                        AND (NOT ru.has_partner OR EXISTS (
@@ -425,7 +434,8 @@ class SalesCommissionSettlement(models.Model):
                   JOIN achv a ON a.metric = CASE ru.base WHEN 'confirmed' THEN 'order_amount' ELSE 'invoiced_amount' END
                        AND a.achievement >= ru.bonus_threshold AND a.period_date = ANY(%(months)s)
                  WHERE ru.rule_type = 'target_bonus' AND ru.date_from <= %(period_end)s
-                   AND (ru.date_to IS NULL OR ru.date_to >= a.period_date) AND (ru.active OR a.period_date < %(period)s)
+                   AND (ru.date_to IS NULL OR ru.date_to >= a.period_date) AND (ru.active OR EXISTS (
+                       SELECT 1 FROM kept k WHERE k.rule_id = ru.id AND k.period_date = a.period_date))
                    AND %(bonus_scope)s
             ),
             -- overrides: the leaders of the sale's unit and the units above it, once per row each
@@ -535,13 +545,19 @@ class SalesCommissionSettlement(models.Model):
                  GROUP BY 1, 2, 3, 4
             )
             SELECT COALESCE(sh.user_id, cr.user_id) AS user_id, COALESCE(sh.period_date, cr.period_date) AS period_date,
-                   COALESCE(sh.ref, cr.source_ref) AS ref, COALESCE(sh.rule_id, cr.rule_id) AS rule_id, sh.level, sh.date,
-                   sh.order_id, sh.order_line_id, sh.move_id, sh.move_line_id, sh.partial_id, sh.slip_id, sh.partner_id,
-                   sh.seller_id, sh.team_id, sh.base_amount, sh.rate,
+                   COALESCE(sh.ref, cr.source_ref) AS ref, COALESCE(sh.rule_id, cr.rule_id) AS rule_id,
+                   -- a source gone (a cancelled order) is still named, from the line it takes back
+                   COALESCE(sh.level, o.level) AS level, COALESCE(sh.date, o.date) AS date,
+                   COALESCE(sh.order_id, o.order_id) AS order_id, COALESCE(sh.order_line_id, o.order_line_id) AS order_line_id,
+                   COALESCE(sh.move_id, o.move_id) AS move_id, COALESCE(sh.move_line_id, o.move_line_id) AS move_line_id,
+                   COALESCE(sh.partial_id, o.payment_ref) AS partial_id, COALESCE(sh.slip_id, o.slip_id) AS slip_id,
+                   COALESCE(sh.partner_id, o.partner_id) AS partner_id, COALESCE(sh.seller_id, o.seller_id) AS seller_id,
+                   COALESCE(sh.team_id, o.team_id) AS team_id, sh.base_amount, sh.rate,
                    COALESCE(sh.amount, 0) - COALESCE(cr.amount, 0) AS amount, cr.origin_id
               FROM should sh
               FULL JOIN credited cr ON cr.user_id = sh.user_id AND cr.source_ref = sh.ref
                    AND cr.rule_id IS NOT DISTINCT FROM sh.rule_id AND cr.period_date = sh.period_date
+              LEFT JOIN sales_commission_settlement_line o ON o.id = cr.origin_id
              WHERE COALESCE(sh.amount, 0) != COALESCE(cr.amount, 0);
             INSERT INTO sales_commission_settlement (user_id, team_id, company_id, date_from, date_to, state,
                                                      amount_total, line_count, create_uid, create_date, write_uid,

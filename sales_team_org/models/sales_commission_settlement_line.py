@@ -66,8 +66,8 @@ class SalesCommissionSettlementLine(models.Model):
         for line in self:
             source = line.sudo().order_id or line.sudo().move_id or line.sudo().slip_id
             line.display_name = self.env._(
-                "%(why)s, %(source)s, %(month)s", why=kinds.get(line.kind, ""),
-                source=source.display_name if source else line.source_ref or "",
+                "%(why)s, %(document)s, %(month)s", why=kinds.get(line.kind, ""),
+                document=source.display_name if source else line.source_ref or "",
                 month=line.company_id._sales_org_period_name("month", line.period_date))
 
     def init(self):

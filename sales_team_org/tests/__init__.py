@@ -50,3 +50,4 @@ from . import test_sales_scorecard_export
 from . import test_sales_commission_statement
 from . import test_sales_commission_rule
 from . import test_sales_key_account
+from . import test_sales_commission_settlement
