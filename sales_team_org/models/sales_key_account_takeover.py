@@ -90,6 +90,8 @@ class SalesKeyAccountTakeover(models.Model):
         if not partner.sudo().with_company(company).sales_key_account:
             raise UserError(self.env._(
                 "%(customer)s is not a key account: mark it as one first.", customer=partner.display_name))
+        if not team:
+            raise UserError(self.env._("Say which unit keeps managing %(customer)s.", customer=partner.display_name))
         if not reason or not reason.strip():
             raise UserError(self.env._("Say why the director takes the account over."))
         if self.sudo().search_count([("partner_id", "=", partner.id), ("company_id", "=", company.id),

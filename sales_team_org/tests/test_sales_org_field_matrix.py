@@ -314,6 +314,11 @@ ALLOW = {
         "approval_step_ids", "settlement_id", "adjustment_line_id"}},
     **{("sales.commission.dispute", f): author_of_draft for f in ("line_id", "description", "amount_claimed")},
     **{("sales.commission.dispute", f): reviewer for f in ("review_comment", "amount_granted")},
+    **{("sales.key.account.wizard", f): creator for f in ("partner_id", "mode", "team_id", "date", "reason")},
+    **{("sales.commission.rule.version", f): creator for f in (
+        "rule_id", "mode", "date_from", "reason", "rate", "bonus_amount", "bonus_threshold", "fee_permille")},
+    **{("sales.commission.compute", f): creator for f in ("company_id", "date_from")},
+    **{("sales.commission.export", f): creator for f in ("date_from", "team_ids")},
 }
 # Written with the value it has (the author's own unit): an allowed write changes nothing.
 SAME_VALUE = {("sales.daily.report", "team_id"), ("sales.business.trip", "team_id"),
@@ -613,11 +618,12 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
         # Commissions: rules, a key account the director took over, the rep's settlements of this
         # month (a draft) and last month (confirmed), the rep's disputes of last month's line
         Rule = env["sales.commission.rule"]
-        cls.commission_rule, cls.other_commission_rule = Rule.create([
-            {"name": f"T {name}", "rate": rate, "date_from": "2020-01-01"} for name, rate in (("Flat", 2), ("Other", 1))])
+        cls.commission_rule, cls.other_commission_rule, paid_rule = Rule.create([
+            {"name": f"T {name}", "rate": rate, "date_from": "2020-01-01"}
+            for name, rate in (("Flat", 2), ("Other", 1), ("Paid Out", 3))])
         cls.tiered_rule = Rule.create({
             "name": "T Tiers", "rule_type": "tiered", "date_from": "2020-01-01",
-            "tier_ids": [Command.create({"amount_from": 0, "rate": 1})],
+            "tier_ids": [Command.create({"amount_from": 0, "amount_to": 100000, "rate": 1})],
             "accelerator_ids": [Command.create({"achievement_from": 0, "multiplier": 50})]})
         cls.override_rule = Rule.create({"name": "T Override", "rule_type": "override", "date_from": "2020-01-01",
                                          "level_ids": [Command.create({"level": 1, "rate": 0.5})]})
@@ -630,7 +636,7 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             "user_id": cls.rep_shanghai.id, "company_id": cls.company_a.id, "date_from": period[0],
             "date_to": period[1], "line_ids": [Command.create({
                 "user_id": cls.rep_shanghai.id, "company_id": cls.company_a.id, "period_date": period[0],
-                "kind": "own", "rule_id": cls.commission_rule.id, "source_ref": f"T:{key}", "base_amount": 1000,
+                "kind": "own", "rule_id": paid_rule.id, "source_ref": f"T:{key}", "base_amount": 1000,
                 "rate": 2, "amount": 20})],
         }) for key, period in (("rep_draft", month), ("rep_confirmed", last_month))}
         cls.settlement_of["rep_confirmed"].state = "confirmed"
@@ -641,6 +647,13 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
         cls.dispute_of["rep_submitted"].action_submit()
         cls.dispute_of["rep_submitted"].sudo().review_comment = "Checked."
         reviewers[cls.dispute_of["rep_submitted"]] = LEADERS_OF_REP
+        cls.key_account = key_account
+        cls.key_account_wizard = env["sales.key.account.wizard"].with_user(cls.director).create({
+            "partner_id": key_account.id, "mode": "hand_back", "reason": "T Back to the team"})
+        cls.rule_version_wizard = env["sales.commission.rule.version"].with_user(cls.sales_admin).create({
+            "rule_id": cls.commission_rule.id, "mode": "correct", "reason": "T A typo"})
+        cls.commission_compute = env["sales.commission.compute"].with_user(cls.sales_admin).create({})
+        cls.commission_export = env["sales.commission.export"].with_user(cls.rep_shanghai).create({})
         env.flush_all()
         Status = env["sales.daily.report.status"]
 
@@ -755,6 +768,10 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
                 "author": "rep", "state": settlement.state, "company": "A"})
                 for key, settlement in cls.settlement_of.items()},
             "sales.commission.dispute": {key: (doc, document_facts(doc)) for key, doc in cls.dispute_of.items()},
+            "sales.key.account.wizard": {"director's": (cls.key_account_wizard, {"author": "director"})},
+            "sales.commission.rule.version": {"admin's": (cls.rule_version_wizard, {"author": "admin"})},
+            "sales.commission.compute": {"admin's": (cls.commission_compute, {"author": "admin"})},
+            "sales.commission.export": {"rep's": (cls.commission_export, {"author": "rep"})},
         }
         # XML-RPC with API keys: a password check costs 600,000 hashing rounds each time the
         # caches are cleared, an API key 6,000
@@ -1189,6 +1206,12 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             ("sales.commission.dispute", "already approved", lambda r: {
                 "line_id": self.settlement_of["rep_confirmed"].line_ids.id, "description": "RPC",
                 "state": "approved"}, set()),
+            ("sales.key.account.wizard", "for a key account", lambda r: {
+                "partner_id": self.key_account.id, "mode": "hand_back", "reason": "RPC"}, {"director", "admin"}),
+            ("sales.commission.rule.version", "for a rule", lambda r: {
+                "rule_id": self.commission_rule.id, "mode": "correct"}, {"admin"}),
+            ("sales.commission.compute", "an assistant", lambda r: {}, {"admin"}),
+            ("sales.commission.export", "their own", lambda r: {}, everyone),
             ("sales.commission.dispute", "with its adjustment", lambda r: {
                 "line_id": self.settlement_of["rep_confirmed"].line_ids.id, "description": "RPC",
                 "amount_granted": 100}, set()),
@@ -1281,7 +1304,9 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
                                             "sales.org.assignment", "sales.customer.classify",
                                             "sales.daily.report.export", "sales.target.analysis",
                                             "sales.target.unlock", "sales.target.breakdown",
-                                            "sales.target.export", "sales.scorecard.export")
+                                            "sales.target.export", "sales.scorecard.export",
+                                            "sales.key.account.wizard", "sales.commission.rule.version",
+                                            "sales.commission.compute", "sales.commission.export")
               for record, _facts in self.records[model].values()),
         ]
         for record, allowed in unlinks:
@@ -1441,6 +1466,10 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             (self.customer, "action_unset_key_account", {"director", "admin"}),
             (self.customer, "action_take_over_key_account", {"director", "admin"}),
             (self.customer, "action_hand_back_key_account", {"director", "admin"}),
+            (self.key_account_wizard, "action_confirm", {"director"}),
+            (self.rule_version_wizard, "action_apply", {"admin"}),
+            (self.commission_compute, "action_compute", {"admin"}),
+            (self.commission_export, "action_export", {"rep"}),
         ]
         tried = {(record._name, method) for record, method, _allowed in calls}
         # create/write/unlink are the matrices above; message_subscribe and default_get below;

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 
 class SalesKeyAccountWizard(models.TransientModel):
@@ -30,5 +31,8 @@ class SalesKeyAccountWizard(models.TransientModel):
         if self.mode == "take_over":
             self.env["sales.key.account.takeover"]._take_over(self.partner_id, self.team_id, self.date, self.reason)
         else:
-            self.partner_id.sales_key_account_takeover_id._hand_back(self.date, self.reason)
+            if not self.takeover_id:
+                raise UserError(self.env._("%(customer)s is not taken over: there is nothing to hand back.",
+                                           customer=self.partner_id.display_name))
+            self.takeover_id._hand_back(self.date, self.reason)
         return {"type": "ir.actions.act_window_close"}
