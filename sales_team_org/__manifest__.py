@@ -80,6 +80,7 @@
         "data/sales_commission_data.xml",
         "wizards/sales_key_account_wizard_views.xml",
         "wizards/sales_commission_rule_version_views.xml",
+        "report/sales_commission_reports.xml",
         "views/sales_commission_rule_views.xml",
         "views/sales_key_account_takeover_views.xml",
         "views/sales_commission_settlement_views.xml",
@@ -87,7 +88,6 @@
         "wizards/sales_commission_export_views.xml",
         "views/sales_commission_settlement_line_views.xml",
         "views/sales_commission_dispute_views.xml",
-        "report/sales_commission_reports.xml",
     ],
     "assets": {
         "web.assets_backend": ["sales_team_org/static/src/check_in/*"],

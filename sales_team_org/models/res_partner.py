@@ -32,8 +32,9 @@ class ResPartner(models.Model):
     )
 
     sales_key_account = fields.Boolean(
-        string="Key Account", readonly=True, tracking=True, copy=False,
-        help="大客户: marked by the sales director; the director may then take it over.",
+        string="Key Account", readonly=True, tracking=True, copy=False, company_dependent=True,
+        help="大客户: marked by the sales director of the company, who may then take it over; each company marks its "
+             "own.",
     )
     sales_key_account_takeover_ids = fields.One2many(
         "sales.key.account.takeover", "partner_id", string="Takeovers", readonly=True,

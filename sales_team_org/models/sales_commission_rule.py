@@ -6,6 +6,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_date
 
+from .sales_org_guard import MAIL_FIELDS, trusted_fields
+
 RULE_TYPES = [
     ("percent", "Percentage"),
     ("tiered", "Tiers on the Period's Total"),
@@ -56,8 +58,9 @@ class SalesCommissionRule(models.Model):
     """
 
     _name = "sales.commission.rule"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "sales.org.guarded.mixin"]
     _description = "Commission Rule"
+    _sales_org_system_fields = MAIL_FIELDS | {"origin_id", "version"}
     _order = "sequence, name, date_from desc, id"
     _check_company_auto = True
 
@@ -205,8 +208,9 @@ class SalesCommissionRule(models.Model):
         date_to = self.date_to
         with correcting():
             self.date_to = date_from - timedelta(days=1)
-        version = self.copy({"origin_id": origin.id, "version": last + 1, "date_from": date_from,
-                             "date_to": date_to, "name": self.name})
+        with trusted_fields({"origin_id", "version"}):
+            version = self.copy({"origin_id": origin.id, "version": last + 1, "date_from": date_from,
+                                 "date_to": date_to, "name": self.name})
         self.invalidate_model(["version_ids"])
         return version
 

@@ -107,10 +107,6 @@ class SalesCommissionSettlement(models.Model):
             settlements.sudo().write({"state": "paid", "paid_date": company._sales_org_today()})
         return True
 
-    def action_print_statement(self):
-        self.check_access("read")
-        return self.env.ref("sales_team_org.action_report_sales_commission_statement").report_action(self)
-
     # ------------------------------------------------------------------
     # The settlement run
     # ------------------------------------------------------------------
@@ -275,14 +271,15 @@ class SalesCommissionSettlement(models.Model):
                 CREATE TEMP TABLE sc_src ON COMMIT DROP AS
                 SELECT raw.*, date_trunc('month', raw.date)::date AS period_date,
                        COALESCE(tk.director_id, raw.seller_id) AS credited_id, tk.team_id AS fee_team_id,
-                       COALESCE(cp.sales_key_account, false) AS key_account
+                       COALESCE((cp.sales_key_account ->> %(company_key)s)::boolean, false) AS key_account
                   FROM (%(sources)s) AS raw(base, ref, date, seller_id, team_id, partner_id, categ_id, amount, order_id,
                                             order_line_id, move_id, move_line_id, partial_id)
                   LEFT JOIN res_partner cp ON cp.id = raw.partner_id
                   LEFT JOIN sales_key_account_takeover tk ON tk.partner_id = raw.partner_id AND tk.company_id = %(company)s
                        AND tk.date_from <= raw.date AND (tk.date_to IS NULL OR tk.date_to >= raw.date)
                  WHERE date_trunc('month', raw.date)::date = ANY(%(months)s)
-            """, sources=self._sql_sources(company, months, bases), company=company.id, months=months))
+            """, sources=self._sql_sources(company, months, bases), company=company.id, months=months,
+                company_key=str(company.id)))
         else:
             cr.execute(SQL("""
                 CREATE TEMP TABLE sc_src ON COMMIT DROP AS

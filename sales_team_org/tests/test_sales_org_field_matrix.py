@@ -1207,7 +1207,8 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
                 "line_id": self.settlement_of["rep_confirmed"].line_ids.id, "description": "RPC",
                 "state": "approved"}, set()),
             ("sales.key.account.wizard", "for a key account", lambda r: {
-                "partner_id": self.key_account.id, "mode": "hand_back", "reason": "RPC"}, {"director", "admin"}),
+                "partner_id": self.key_account.id, "mode": "hand_back", "reason": "RPC"},
+             {"director", "admin", "outsider"}),
             ("sales.commission.rule.version", "for a rule", lambda r: {
                 "rule_id": self.commission_rule.id, "mode": "correct"}, {"admin"}),
             ("sales.commission.compute", "an assistant", lambda r: {}, {"admin"}),
@@ -1454,7 +1455,6 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             (self.settlement_of["rep_draft"], "action_mark_paid", set()),  # confirmed first
             (self.settlement_of["rep_confirmed"], "action_confirm", set()),
             (self.settlement_of["rep_confirmed"], "action_mark_paid", {"admin"}),
-            (self.settlement_of["rep_confirmed"], "action_print_statement", {"rep", *LEADERS_OF_REP}),
             (self.settlement_of["rep_confirmed"].line_ids, "action_dispute", {"rep"}),
             (self.dispute_of["rep_draft"], "action_submit", {"rep"}),
             (self.dispute_of["rep_draft"], "action_cancel", {"rep"}),
@@ -1462,10 +1462,11 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             (self.dispute_of["rep_submitted"], "action_return", LEADERS_OF_REP),
             (self.dispute_of["rep_submitted"], "action_refuse", LEADERS_OF_REP),
             (self.dispute_of["rep_submitted"], "action_cancel", {"rep"}),
-            (self.customer, "action_set_key_account", {"director", "admin"}),
-            (self.customer, "action_unset_key_account", {"director", "admin"}),
-            (self.customer, "action_take_over_key_account", {"director", "admin"}),
-            (self.customer, "action_hand_back_key_account", {"director", "admin"}),
+            # each company's sales director marks its own key accounts (the outsider: company B's)
+            (self.customer, "action_set_key_account", {"director", "admin", "outsider"}),
+            (self.customer, "action_unset_key_account", {"director", "admin", "outsider"}),
+            (self.customer, "action_take_over_key_account", {"director", "admin", "outsider"}),
+            (self.customer, "action_hand_back_key_account", {"director", "admin", "outsider"}),
             (self.key_account_wizard, "action_confirm", {"director"}),
             (self.rule_version_wizard, "action_apply", {"admin"}),
             (self.commission_compute, "action_compute", {"admin"}),
