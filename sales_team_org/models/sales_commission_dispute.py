@@ -17,6 +17,7 @@ class SalesCommissionDispute(models.Model):
     _sales_org_author_fields = frozenset({"line_id", "description", "amount_claimed"})
     _sales_org_review_fields = frozenset({"review_comment", "amount_granted"})
     _sales_org_create_fields = frozenset({"user_id", "company_id"})
+    _approval_limit_kind = "commission_dispute"
 
     user_id = fields.Many2one("res.users", string="Raised By", required=True, index=True, readonly=True,
                               default=lambda self: self.env.user)
@@ -49,14 +50,34 @@ class SalesCommissionDispute(models.Model):
             if dispute.line_id.company_id != dispute.company_id:
                 raise ValidationError(self.env._("A dispute is filed in the company of its settlement."))
 
+    @api.constrains("line_id", "state")
+    def _check_one_per_line(self):
+        open_states = ("draft", "submitted", "returned", "approved")
+        disputes = self.filtered(lambda dispute: dispute.state in open_states)
+        if disputes and self.search_count([("id", "not in", disputes.ids), ("line_id", "in", disputes.line_id.ids),
+                                           ("state", "in", open_states)], limit=1):
+            raise ValidationError(self.env._(
+                "This line is already disputed: follow that dispute, or cancel it before raising another."))
+
+    def _approval_amount(self):
+        return {dispute.id: abs(dispute.amount_claimed) for dispute in self}
+
     def _approval_check_submit(self):
         self._check_line()
+        if any(float_is_zero(dispute.amount_claimed, precision_rounding=dispute.currency_id.rounding)
+               for dispute in self):
+            raise UserError(self.env._("Say how much more (or less) the line should say."))
 
     def action_approve(self):
-        if any(float_is_zero(dispute.amount_granted, precision_rounding=dispute.currency_id.rounding)
-               for dispute in self):
-            raise UserError(self.env._(
-                "Set the adjustment granted before approving, or refuse the dispute with a reason."))
+        for dispute in self:
+            granted, claimed = dispute.amount_granted, dispute.amount_claimed
+            if float_is_zero(granted, precision_rounding=dispute.currency_id.rounding):
+                raise UserError(self.env._(
+                    "Set the adjustment granted before approving, or refuse the dispute with a reason."))
+            if granted * claimed < 0 or abs(granted) > abs(claimed):
+                raise UserError(self.env._(
+                    "The adjustment granted is at most what was claimed (%(claimed)s), in the same direction.",
+                    claimed=format_amount(self.env, claimed, dispute.currency_id)))
         return super().action_approve()
 
     def _on_approved(self):

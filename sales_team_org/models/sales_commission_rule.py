@@ -163,9 +163,22 @@ class SalesCommissionRule(models.Model):
                     "%(rule)s: version %(version)s is valid on the same days as version %(other)s.",
                     rule=rule.name, version=rule.version, other=siblings.version))
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        rules = super().create(vals_list)
+        if not _CORRECTING.get():
+            for rule in rules:
+                self.env["sales.commission.settlement"]._check_after_confirmed(
+                    rule.company_id, rule.date_from, self.env._("a new rule"))
+        return rules
+
     def write(self, vals):
         if COMPUTATION_FIELDS & set(vals):
             self._check_computation_editable()
+        if vals.get("date_from") and not _CORRECTING.get():
+            for rule in self.filtered(lambda rule: fields.Date.to_date(vals["date_from"]) < rule.date_from):
+                self.env["sales.commission.settlement"]._check_after_confirmed(
+                    rule.company_id, fields.Date.to_date(vals["date_from"]), self.env._("a rule"))
         return super().write(vals)
 
     def _check_computation_editable(self):
@@ -202,6 +215,8 @@ class SalesCommissionRule(models.Model):
         if self.date_to and date_from > self.date_to:
             raise UserError(self.env._("This version ended on %(end)s: make the new version from an earlier day.",
                                        end=format_date(self.env, self.date_to)))
+        self.env["sales.commission.settlement"]._check_after_confirmed(
+            self.company_id, date_from, self.env._("a new version"))
         origin = self.origin_id or self
         last = max(self.with_context(active_test=False).search(
             ["|", ("id", "=", origin.id), ("origin_id", "=", origin.id)]).mapped("version"))

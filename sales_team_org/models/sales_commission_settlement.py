@@ -92,10 +92,6 @@ class SalesCommissionSettlement(models.Model):
         self._check_administrator()
         if self.filtered(lambda settlement: settlement.state != "draft"):
             raise UserError(self.env._("Only draft settlements are confirmed."))
-        open_disputes = self.dispute_ids.filtered(lambda dispute: dispute.state == "submitted")
-        if open_disputes:
-            raise UserError(self.env._("%(settlement)s has a dispute waiting for a decision.",
-                                       settlement=open_disputes[0].settlement_id.display_name))
         self.sudo().write({"state": "confirmed", "confirm_uid": self.env.uid, "confirm_date": fields.Datetime.now()})
         return True
 
@@ -106,6 +102,17 @@ class SalesCommissionSettlement(models.Model):
         for company, settlements in self.grouped("company_id").items():
             settlements.sudo().write({"state": "paid", "paid_date": company._sales_org_today()})
         return True
+
+    @api.model
+    def _check_after_confirmed(self, company, day, what):
+        """Refuse `day` when it falls in a month of `company` already confirmed: what changes a
+        confirmed month goes through a rule correction, never through a date set in its past."""
+        last = self.sudo().search([("company_id", "=", company.id), ("state", "!=", "draft")],
+                                  order="date_to desc", limit=1)
+        if last and day <= last.date_to:
+            raise UserError(self.env._(
+                "%(month)s is confirmed: %(what)s starts after it. A mistake in a confirmed month is fixed by "
+                "correcting the rule.", month=company._sales_org_period_name("month", last.date_from), what=what))
 
     # ------------------------------------------------------------------
     # The settlement run
@@ -430,7 +437,7 @@ class SalesCommissionSettlement(models.Model):
                   FROM rule ru
                   JOIN achv a ON a.metric = CASE ru.base WHEN 'confirmed' THEN 'order_amount' ELSE 'invoiced_amount' END
                        AND a.achievement >= ru.bonus_threshold AND a.period_date = ANY(%(months)s)
-                 WHERE ru.rule_type = 'target_bonus' AND ru.date_from <= %(period_end)s
+                 WHERE ru.rule_type = 'target_bonus' AND ru.date_from <= %(bonus_end)s
                    AND (ru.date_to IS NULL OR ru.date_to >= a.period_date) AND (ru.active OR EXISTS (
                        SELECT 1 FROM kept k WHERE k.rule_id = ru.id AND k.period_date = a.period_date))
                    AND %(bonus_scope)s
@@ -483,6 +490,7 @@ class SalesCommissionSettlement(models.Model):
                    move_line_id, partial_id, slip_id, partner_id, seller_id, team_id, base_amount, rate,
                    amount_r AS amount
               FROM rounded
+             WHERE amount_r != 0
              UNION ALL
             -- what rounding each line lost, given back once per person, rule and month
             SELECT period_date, user_id, 'rounding', rule_id, NULL, 'rounding', NULL, NULL, NULL, NULL, NULL, NULL,
@@ -496,11 +504,10 @@ class SalesCommissionSettlement(models.Model):
             o_rel=roles[0], o_rule=roles[1], o_col=roles[2],
             c_rel=categs[0], c_rule=categs[1], c_col=categs[2],
             p_rel=partners[0], p_rule=partners[1], p_col=partners[2],
-            rule_ids=rules.ids, company=company.id, lo=lo, months=months, period=period,
-            period_end=period + relativedelta(months=1, days=-1), digits=digits,
+            rule_ids=rules.ids, company=company.id, lo=lo, months=months, period=period, digits=digits,
             achievements=self._sql_achievements(company, months, rules),
             own_scope=in_scope(SQL("m.credited_id"), SQL("m.date")),
-            bonus_scope=in_scope(SQL("a.user_id"), SQL("a.period_date"), period_end),
+            bonus_scope=in_scope(SQL("a.user_id"), SQL("a.period_date"), period_end), bonus_end=period_end,
             leader_scope=in_scope(SQL("lt.user_id"), SQL("m.date")),
             fee_scope=in_scope(SQL("ft.user_id"), SQL("m.date")),
         ))
@@ -561,7 +568,7 @@ class SalesCommissionSettlement(models.Model):
                                                      write_date)
             SELECT p.user_id, %(unit)s, %(company)s, %(period)s, %(period_end)s, 'draft', 0, 0,
                    %(uid)s, %(now)s, %(uid)s, %(now)s
-              FROM (SELECT user_id FROM sc_calc WHERE period_date = %(period)s
+              FROM (SELECT user_id FROM sc_calc c WHERE period_date = %(period)s AND NOT %(adjusted_later)s
                      UNION SELECT user_id FROM sc_adj) p
             ON CONFLICT (company_id, user_id, date_from) DO NOTHING;
             INSERT INTO sales_commission_settlement_line (%(columns)s)
@@ -571,7 +578,7 @@ class SalesCommissionSettlement(models.Model):
               FROM sc_calc c
               JOIN sales_commission_settlement s ON s.company_id = %(company)s AND s.user_id = c.user_id
                    AND s.date_from = %(period)s AND s.state = 'draft'
-             WHERE c.period_date = %(period)s
+             WHERE c.period_date = %(period)s AND NOT %(adjusted_later)s
              UNION ALL
             SELECT s.id, a.user_id, %(company)s, a.period_date, a.date, 'adjustment', a.level, a.rule_id, a.ref,
                    a.order_id, a.order_line_id, a.move_id, a.move_line_id, a.partial_id, a.slip_id, a.partner_id,
@@ -586,6 +593,13 @@ class SalesCommissionSettlement(models.Model):
                AND NOT EXISTS (SELECT 1 FROM sales_commission_dispute d WHERE d.settlement_id = s.id);
             """,
             company=company.id, period=period, period_end=period_end, closed=closed or [NO_MONTH], uid=uid, now=now,
+            # a person whose month later settlements already adjust (computed after it was confirmed
+            # for others) keeps it there: computing it again here would pay it twice
+            adjusted_later=SQL("""EXISTS (
+                SELECT 1 FROM sales_commission_settlement_line x
+                  JOIN sales_commission_settlement xs ON xs.id = x.settlement_id AND xs.date_from > %(period)s
+                 WHERE x.company_id = %(company)s AND x.user_id = c.user_id AND x.period_date = %(period)s
+                   AND x.kind = 'adjustment')""", period=period, company=company.id),
             columns=line_columns,
             unit=self.env["sales.org.assignment"]._sql_unit_on(SQL("p.user_id"), SQL("%s::date", period_end)),
         ))

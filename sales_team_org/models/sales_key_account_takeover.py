@@ -98,6 +98,7 @@ class SalesKeyAccountTakeover(models.Model):
                                      "|", ("date_to", "=", False), ("date_to", ">=", date)], limit=1):
             raise UserError(self.env._("%(account)s was already taken over on these days.",
                                        account=partner.display_name))
+        self.env["sales.commission.settlement"]._check_after_confirmed(company, date, self.env._("a takeover"))
         if date > company._sales_org_today():
             raise UserError(self.env._("A takeover is recorded on the day it happened, not ahead: %(date)s.",
                                        date=format_date(self.env, date)))
@@ -119,6 +120,11 @@ class SalesKeyAccountTakeover(models.Model):
             raise UserError(self.env._("%(account)s was already handed back.", account=self.partner_id.display_name))
         if not reason or not reason.strip():
             raise UserError(self.env._("Say why the account is handed back."))
+        if self.director_id != self.env.user and not self.env.user.has_group("sales_team.group_sale_manager"):
+            raise AccessError(self.env._("%(director)s took %(account)s over: they hand it back, or the sales "
+                                         "administrator.", director=self.director_id.name,
+                                         account=self.partner_id.display_name))
+        self.env["sales.commission.settlement"]._check_after_confirmed(self.company_id, date, self.env._("a hand-back"))
         if date <= self.date_from:
             raise UserError(self.env._("A hand-back comes after the takeover of %(date)s.",
                                        date=format_date(self.env, self.date_from)))

@@ -5,6 +5,7 @@ LIMIT_KINDS = [
     ("trip_budget", "Business Trip Budget"),
     ("discount", "Price Reduction (%)"),
     ("slip_amount", "Reward or Demerit Slip Amount"),
+    ("commission_dispute", "Commission Dispute Amount"),
 ]
 
 

@@ -619,8 +619,9 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
         # month (a draft) and last month (confirmed), the rep's disputes of last month's line
         Rule = env["sales.commission.rule"]
         cls.commission_rule, cls.other_commission_rule, paid_rule = Rule.create([
-            {"name": f"T {name}", "rate": rate, "date_from": "2020-01-01"}
-            for name, rate in (("Flat", 2), ("Other", 1), ("Paid Out", 3))])
+            {"name": f"T {name}", "rate": rate, "date_from": date_from}
+            for name, rate, date_from in (("Flat", 2, month[0] + timedelta(days=1)), ("Other", 1, "2020-01-01"),
+                                          ("Paid Out", 3, "2020-01-01"))])
         cls.tiered_rule = Rule.create({
             "name": "T Tiers", "rule_type": "tiered", "date_from": "2020-01-01",
             "tier_ids": [Command.create({"amount_from": 0, "amount_to": 100000, "rate": 1})],
@@ -888,6 +889,8 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
         if (record._name, fname) == ("sales.meeting", "action_ids") and record.sudo().action_ids:
             # an item is deleted with its draft, never taken off its meeting
             return [[Command.DELETE.value, record.sudo().action_ids[0].id, 0]]
+        if (record._name, fname) == ("sales.commission.rule", "date_to"):  # after it starts
+            return fields.Date.to_string(record.sudo().date_from + relativedelta(years=1))
         if (record._name, fname) == ("sales.meeting", "start"):  # within its week
             return fields.Datetime.to_string(record.sudo().start + timedelta(hours=1))
         if (record._name, fname) == ("sales.org.role", "headcount_ids"):  # shared: plans of every company
