@@ -51,3 +51,4 @@ from . import test_sales_commission_statement
 from . import test_sales_commission_rule
 from . import test_sales_key_account
 from . import test_sales_commission_settlement
+from . import test_sales_commission_confirmed

@@ -773,6 +773,9 @@ class TestSalesCommissionAccess(SalesCommissionCommon):
         self.assertRecordValues(dispute, [{
             "user_id": self.rep_shanghai.id, "settlement_id": settlement.id, "line_amount": line.amount,
             "state": "draft", "company_id": self.company.id}])
+        # what a supervisor may grant on a dispute: the claim is within it
+        self.env["sales.org.role.limit"].create({"role_id": self.role_supervisor.id, "kind": "commission_dispute",
+                                                 "limit": 10})
         dispute.with_user(self.rep_shanghai).action_submit()
         self.assertRecordValues(dispute, [{"state": "submitted", "approver_id": self.supervisor.id}])
         # the rep grants themselves nothing

@@ -637,14 +637,15 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             "user_id": cls.rep_shanghai.id, "company_id": cls.company_a.id, "date_from": period[0],
             "date_to": period[1], "line_ids": [Command.create({
                 "user_id": cls.rep_shanghai.id, "company_id": cls.company_a.id, "period_date": period[0],
-                "kind": "own", "rule_id": paid_rule.id, "source_ref": f"T:{key}", "base_amount": 1000,
-                "rate": 2, "amount": 20})],
+                "kind": "own", "rule_id": paid_rule.id, "source_ref": f"T:{key}:{number}", "base_amount": 1000,
+                "rate": 2, "amount": 20}) for number in range(3)],
         }) for key, period in (("rep_draft", month), ("rep_confirmed", last_month))}
         cls.settlement_of["rep_confirmed"].state = "confirmed"
         Dispute = env["sales.commission.dispute"].with_user(cls.rep_shanghai)
+        # a line is disputed once at a time: the two disputes and the one created below, a line each
         cls.dispute_of = {key: Dispute.create({
-            "line_id": cls.settlement_of["rep_confirmed"].line_ids.id, "description": "T An order is missing",
-            "amount_claimed": 10}) for key in ("rep_draft", "rep_submitted")}
+            "line_id": line.id, "description": "T An order is missing", "amount_claimed": 10})
+            for key, line in zip(("rep_draft", "rep_submitted"), cls.settlement_of["rep_confirmed"].line_ids)}
         cls.dispute_of["rep_submitted"].action_submit()
         cls.dispute_of["rep_submitted"].sudo().review_comment = "Checked."
         reviewers[cls.dispute_of["rep_submitted"]] = LEADERS_OF_REP
@@ -1205,9 +1206,9 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
                 "company_id": self.company_a.id, "period_date": fields.Date.to_string(this_month), "kind": "own",
                 "source_ref": "RPC", "amount": 1000}, set()),
             ("sales.commission.dispute", "of the rep's line", lambda r: {
-                "line_id": self.settlement_of["rep_confirmed"].line_ids.id, "description": "RPC"}, {"rep"}),
+                "line_id": self.settlement_of["rep_confirmed"].line_ids[2].id, "description": "RPC"}, {"rep"}),
             ("sales.commission.dispute", "already approved", lambda r: {
-                "line_id": self.settlement_of["rep_confirmed"].line_ids.id, "description": "RPC",
+                "line_id": self.settlement_of["rep_confirmed"].line_ids[2].id, "description": "RPC",
                 "state": "approved"}, set()),
             ("sales.key.account.wizard", "for a key account", lambda r: {
                 "partner_id": self.key_account.id, "mode": "hand_back", "reason": "RPC"},
@@ -1217,7 +1218,7 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             ("sales.commission.compute", "an assistant", lambda r: {}, {"admin"}),
             ("sales.commission.export", "their own", lambda r: {}, everyone),
             ("sales.commission.dispute", "with its adjustment", lambda r: {
-                "line_id": self.settlement_of["rep_confirmed"].line_ids.id, "description": "RPC",
+                "line_id": self.settlement_of["rep_confirmed"].line_ids[2].id, "description": "RPC",
                 "amount_granted": 100}, set()),
         ]
         for model, label, values, allowed in creates:
@@ -1458,7 +1459,7 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             (self.settlement_of["rep_draft"], "action_mark_paid", set()),  # confirmed first
             (self.settlement_of["rep_confirmed"], "action_confirm", set()),
             (self.settlement_of["rep_confirmed"], "action_mark_paid", {"admin"}),
-            (self.settlement_of["rep_confirmed"].line_ids, "action_dispute", {"rep"}),
+            (self.settlement_of["rep_confirmed"].line_ids[2], "action_dispute", {"rep"}),
             (self.dispute_of["rep_draft"], "action_submit", {"rep"}),
             (self.dispute_of["rep_draft"], "action_cancel", {"rep"}),
             (self.dispute_of["rep_submitted"], "action_approve", set()),  # not before the adjustment is set
