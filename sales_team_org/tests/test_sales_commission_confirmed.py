@@ -79,7 +79,7 @@ class TestSalesCommissionDisputeLimits(SalesCommissionCommon):
             nothing.action_submit()
         nothing.action_cancel()
         dispute = Dispute.create({"line_id": line.id, "description": "T An order is missing", "amount_claimed": 5})
-        with self.assertRaisesRegex(ValidationError, "already disputed"):
+        with self.assertRaisesRegex(ValidationError, "already disputed"), self.env.cr.savepoint():
             Dispute.create({"line_id": line.id, "description": "T Again", "amount_claimed": 5})
         dispute.action_submit()
         approver = dispute.approver_id
@@ -94,5 +94,5 @@ class TestSalesCommissionDisputeLimits(SalesCommissionCommon):
             dispute.with_user(dispute.approver_id or self.admin).action_approve()
         self.assertEqual(dispute.state, "approved")
         self.assertEqual(dispute.adjustment_line_id.amount, 4)
-        with self.assertRaisesRegex(ValidationError, "already disputed"):
+        with self.assertRaisesRegex(ValidationError, "already disputed"), self.env.cr.savepoint():
             Dispute.create({"line_id": line.id, "description": "T Once more", "amount_claimed": 1})
