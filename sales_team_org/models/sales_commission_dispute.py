@@ -60,7 +60,8 @@ class SalesCommissionDispute(models.Model):
                 "This line is already disputed: follow that dispute, or cancel it before raising another."))
 
     def _approval_amount(self):
-        return {dispute.id: abs(dispute.amount_claimed) for dispute in self}
+        # routed by the claim; decided by what the leader grants of it
+        return {dispute.id: abs(dispute.amount_granted or dispute.amount_claimed) for dispute in self}
 
     def _approval_check_submit(self):
         self._check_line()

@@ -52,3 +52,4 @@ from . import test_sales_commission_rule
 from . import test_sales_key_account
 from . import test_sales_commission_settlement
 from . import test_sales_commission_confirmed
+from . import test_sales_commission_tour
