@@ -1,7 +1,8 @@
 """Data of the commissions' benchmark (bench_commissions.py), fed to `odoo-bin shell`.
 
-Run in both copies of the bench tree — ours and OCA's (with `sale_commission_oca` installed)
-— with the same environment, so that both get the same data, in SQL: BENCH_LINES confirmed
+Run once in the bench tree with BENCH_TREE set (prepare_tree), then in both copies of it,
+ours and OCA's (with `sale_commission_oca` installed), with the same environment, so that
+both get the same data, in SQL: BENCH_LINES confirmed
 order lines (4 per order) of the first BENCH_PEOPLE bench people, all dated in the month
 BENCH_MONTH (YYYY-MM-01), over customers of which one in 50 is a key account taken over by
 the director, and the posted invoice of each order, dated as the order (OCA 18.0 settles
@@ -140,6 +141,7 @@ def build_invoices(env, customers):
                so.amount_untaxed, so.amount_untaxed, so.amount_untaxed, so.amount_untaxed, so.amount_untaxed,
                so.amount_untaxed, 'Bench', now(), now(), 1, 1
           FROM sale_order so WHERE starts_with(so.name, 'BC/');
+        ANALYZE account_move;
         CREATE TEMP TABLE bc_invoice_line ON COMMIT DROP AS
         WITH inserted AS (
             INSERT INTO account_move_line (move_id, journal_id, company_id, company_currency_id, currency_id,
@@ -159,6 +161,7 @@ def build_invoices(env, customers):
             RETURNING id, move_id, sequence
         )
         SELECT * FROM inserted;
+        ANALYZE bc_invoice_line;
         INSERT INTO sale_order_line_invoice_rel (invoice_line_id, order_line_id)
         SELECT il.id, sol.id
           FROM bc_invoice_line il
@@ -186,7 +189,8 @@ def build_key_accounts(env, customers, director, month):
     key = customers.filtered(lambda partner: partner.id % KEY_ACCOUNT_EVERY == 0)
     env.cr.execute(SQL(
         """
-        UPDATE res_partner SET sales_key_account = TRUE WHERE id = ANY(%(key)s);
+        UPDATE res_partner SET sales_key_account = jsonb_build_object(%(company)s::text, TRUE)
+         WHERE id = ANY(%(key)s);
         INSERT INTO sales_key_account_takeover (partner_id, director_id, team_id, company_id, date_from, reason,
                                                 create_date, write_date, create_uid, write_uid)
         SELECT DISTINCT ON (so.partner_id) so.partner_id, %(director)s, so.team_id, so.company_id,
@@ -195,7 +199,7 @@ def build_key_accounts(env, customers, director, month):
          WHERE so.partner_id = ANY(%(key)s) AND starts_with(so.name, 'BC/')
          ORDER BY so.partner_id, so.id
         """,
-        key=key.ids, director=director, month=month,
+        key=key.ids, director=director, month=month, company=env.company.id,
     ))
     return env.cr.rowcount
 
@@ -260,20 +264,34 @@ def main(env):
     env = api.Environment(env.cr, SUPERUSER_ID, {})
     month = date.fromisoformat(os.environ["BENCH_MONTH"])
     count, lines = int(os.environ["BENCH_PEOPLE"]), int(os.environ["BENCH_LINES"])
-    start = time.perf_counter()
-    leaders = prepare_tree(env, month.replace(month=1, day=1))
+    start = step = time.perf_counter()
+
+    def done(what):
+        nonlocal step
+        print(f"BENCH_DATA   {what} in {time.perf_counter() - step:.1f} s")
+        step = time.perf_counter()
+
+    if os.environ.get("BENCH_TREE"):
+        leaders = prepare_tree(env, month.replace(month=1, day=1))
+        env.cr.commit()
+        done(f"the tree prepared ({leaders} unit leaders set)")
+        return
     sellers = people(env, count)
     director = env["res.users"].search([("login", "=", "bench_rep_5")]).id  # bench_access.py's unrestricted
     customers = build_customers(env, max(lines // 200, 10))
     product = env["product.product"].create({"name": "Bench Commission Gate", "list_price": 1000.0})
     env.flush_all()
+    done(f"{len(customers)} customers")
     build_orders(env, sellers, customers, product, month, lines)
+    done(f"{lines} order lines of {len(sellers)} sellers in {month:%Y-%m}")
     build_invoices(env, customers)
+    done("their invoices")
     takeovers = build_key_accounts(env, customers, director, month)
     if "sales.commission.rule" in env:
         build_our_rules(env, month)
     if "commission" in env:
         build_oca(env, sellers)
+    done(f"{takeovers} key accounts taken over, the rules" + (", OCA's agents" if "commission" in env else ""))
     env.cr.execute("""
         ANALYZE sale_order; ANALYZE sale_order_line; ANALYZE account_move; ANALYZE account_move_line;
         ANALYZE res_partner; ANALYZE crm_team; ANALYZE sales_org_assignment; ANALYZE sales_key_account_takeover;
@@ -281,9 +299,8 @@ def main(env):
     if "commission" in env:
         env.cr.execute("ANALYZE sale_order_line_agent; ANALYZE account_invoice_line_agent")
     env.cr.commit()
-    print(f"BENCH_DATA {len(sellers)} sellers, {lines} order lines of {month:%Y-%m}, {len(customers)} customers, "
-          f"{takeovers} key accounts taken over, {leaders} unit leaders set, "
-          f"in {time.perf_counter() - start:.0f} s")
+    done("analysed")
+    print(f"BENCH_DATA built in {time.perf_counter() - start:.0f} s")
 
 
 main(env)  # noqa: F821 - `env` is given by odoo-bin shell

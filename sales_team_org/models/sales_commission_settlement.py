@@ -497,7 +497,10 @@ class SalesCommissionSettlement(models.Model):
                    NULL, NULL, NULL, NULL, NULL, NULL, round(sum(amount), %(digits)s) - sum(amount_r)
               FROM rounded
              GROUP BY period_date, user_id, rule_id
-            HAVING round(sum(amount), %(digits)s) != sum(amount_r)
+            HAVING round(sum(amount), %(digits)s) != sum(amount_r);
+            -- a temporary table is never analysed by autovacuum: without its statistics the planner
+            -- expects one row and joins the lines to the people in nested loops
+            ANALYZE sc_calc
             """,
             u_rel=users[0], u_rule=users[1], u_col=users[2],
             t_rel=teams[0], t_rule=teams[1], t_col=teams[2],
@@ -571,6 +574,8 @@ class SalesCommissionSettlement(models.Model):
               FROM (SELECT user_id FROM sc_calc c WHERE period_date = %(period)s AND NOT %(adjusted_later)s
                      UNION SELECT user_id FROM sc_adj) p
             ON CONFLICT (company_id, user_id, date_from) DO NOTHING;
+            -- the same for the month's settlements and lines, when their tables were last seen empty
+            ANALYZE sales_commission_settlement;
             INSERT INTO sales_commission_settlement_line (%(columns)s)
             SELECT s.id, c.user_id, %(company)s, c.period_date, c.date, c.kind, c.level, c.rule_id, c.ref, c.order_id,
                    c.order_line_id, c.move_id, c.move_line_id, c.partial_id, c.slip_id, c.partner_id, c.seller_id,
@@ -587,6 +592,7 @@ class SalesCommissionSettlement(models.Model):
               FROM sc_adj a
               JOIN sales_commission_settlement s ON s.company_id = %(company)s AND s.user_id = a.user_id
                    AND s.date_from = %(period)s AND s.state = 'draft';
+            ANALYZE sales_commission_settlement_line;
             DELETE FROM sales_commission_settlement s
              WHERE s.company_id = %(company)s AND s.date_from = %(period)s AND s.state = 'draft'
                AND NOT EXISTS (SELECT 1 FROM sales_commission_settlement_line l WHERE l.settlement_id = s.id)
@@ -610,8 +616,8 @@ class SalesCommissionSettlement(models.Model):
             UPDATE sales_commission_settlement s
                SET amount_total = COALESCE(t.total, 0), line_count = COALESCE(t.count, 0)
               FROM sales_commission_settlement s2
-              LEFT JOIN (SELECT settlement_id, sum(amount) AS total, count(*) AS count
-                           FROM sales_commission_settlement_line GROUP BY settlement_id) t ON t.settlement_id = s2.id
+              LEFT JOIN LATERAL (SELECT sum(l.amount) AS total, count(*) AS count
+                                   FROM sales_commission_settlement_line l WHERE l.settlement_id = s2.id) t ON TRUE
              WHERE s.id = s2.id AND %s
         """, where))
 
