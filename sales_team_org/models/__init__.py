@@ -55,6 +55,7 @@ from . import sales_slip
 from . import sales_scorecard_weight
 from . import sales_scorecard
 from . import sales_commission_rule
+from . import sales_commission_rule_part
 from . import sales_commission_rule_tier
 from . import sales_commission_rule_accelerator
 from . import sales_commission_rule_level

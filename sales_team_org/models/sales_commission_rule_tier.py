@@ -9,31 +9,14 @@ class SalesCommissionRuleTier(models.Model):
     (excluded; empty: no upper bound) earns `rate`."""
 
     _name = "sales.commission.rule.tier"
+    _inherit = ["sales.commission.rule.part"]
     _description = "Commission Tier"
     _order = "rule_id, amount_from, id"
 
-    rule_id = fields.Many2one("sales.commission.rule", required=True, index=True, ondelete="cascade")
     currency_id = fields.Many2one(related="rule_id.currency_id")
     amount_from = fields.Monetary(string="From", required=True)
     amount_to = fields.Monetary(string="Up To", help="Excluded; empty: no upper bound.")
     rate = fields.Float(string="Rate (%)", digits=(16, 4), required=True)
-
-    # the bands of a version confirmed settlements used are part of its computation
-    @api.model_create_multi
-    def create(self, vals_list):
-        self.env["sales.commission.rule"].browse(
-            {vals.get("rule_id") for vals in vals_list} - {None, False})._check_computation_editable()
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self.rule_id._check_computation_editable()
-        if vals.get("rule_id"):
-            self.rule_id.browse(vals["rule_id"])._check_computation_editable()
-        return super().write(vals)
-
-    def unlink(self):
-        self.rule_id._check_computation_editable()
-        return super().unlink()
 
     @api.constrains("amount_from", "amount_to", "rate")
     def _check_tiers(self):

@@ -130,16 +130,10 @@ class SalesCommissionSettlement(models.Model):
     def _cron_draft_settlements(self):
         """Hourly: on a company's first working day of a month, once its hour has come, draft the
         settlements of the month just ended. Once per company and month."""
-        Rhythm = self.env["sales.org.rhythm"]
-        Param = self.env["ir.config_parameter"].sudo()
-        hour = Rhythm._rhythm_hour("sales_team_org.commission_hour", 7)
-        for company, day in Rhythm._companies_due(hour):
-            month = day.replace(day=1) - relativedelta(months=1)
-            key = f"sales_team_org.commission_done.{company.id}"
-            if (Param.get_param(key) or "") >= fields.Date.to_string(month):
-                continue
-            self.sudo()._compute_period(company, month)
-            Param.set_param(key, fields.Date.to_string(month))
+        months = self.env["sales.org.rhythm"]._months_ended(
+            "sales_team_org.commission_hour", 7, "sales_team_org.commission_done")
+        for company, last_day in months:
+            self.sudo()._compute_period(company, last_day)
 
     @api.model
     def _compute_period(self, company, date_from):

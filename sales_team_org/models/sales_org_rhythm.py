@@ -37,6 +37,20 @@ class SalesOrgRhythm(models.AbstractModel):
             yield company, day
 
     @api.model
+    def _months_ended(self, hour_key, default_hour, done_prefix):
+        """(company, last day of the month just ended) for each company whose hour has come on
+        a working day, once per month: what the caller does for it is done when the loop moves
+        on, kept in the system parameter `done_prefix`.<company id> (the last day done)."""
+        Param = self.env["ir.config_parameter"].sudo()
+        for company, day in self._companies_due(self._rhythm_hour(hour_key, default_hour)):
+            last_day = day.replace(day=1) - timedelta(days=1)
+            key = f"{done_prefix}.{company.id}"
+            if (Param.get_param(key) or "") >= fields.Date.to_string(last_day):
+                continue
+            yield company, last_day
+            Param.set_param(key, fields.Date.to_string(last_day))
+
+    @api.model
     def _is_working_day(self, calendar, tz, day):
         start = tz.localize(datetime.combine(day, time.min))
         intervals = calendar._work_intervals_batch(start, start + timedelta(days=1))[False]

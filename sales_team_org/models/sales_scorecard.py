@@ -239,18 +239,12 @@ class SalesScorecard(models.Model):
         """Hourly: the first time a company's hour has come in a month (on a working day), the
         scorecards of the month just ended, and of the quarter and year it closes. Once per
         company and period: the last period done is kept in a system parameter per company."""
-        Rhythm = self.env["sales.org.rhythm"]
-        Param = self.env["ir.config_parameter"].sudo()
-        hour = Rhythm._rhythm_hour("sales_team_org.scorecard_hour", 8)
-        for company, day in Rhythm._companies_due(hour):
-            last_day = day.replace(day=1) - relativedelta(days=1)
-            key = f"sales_team_org.scorecard_done.{company.id}"
-            if (Param.get_param(key) or "") >= fields.Date.to_string(last_day):
-                continue
+        months = self.env["sales.org.rhythm"]._months_ended(
+            "sales_team_org.scorecard_hour", 8, "sales_team_org.scorecard_done")
+        for company, last_day in months:
             for period_type in ("month", "quarter", "year"):
                 if company._sales_org_period(period_type, last_day)[1] == last_day:
                     self.sudo()._prepare_scorecards(company, period_type, last_day)
-            Param.set_param(key, fields.Date.to_string(last_day))
 
     @api.model
     def _prepare_scorecards(self, company, period_type, day):
