@@ -105,7 +105,10 @@ class SalesCommissionRule(models.Model):
     bonus_amount = fields.Monetary(string="Bonus", tracking=True)
     bonus_threshold = fields.Float(string="Achievement Needed (%)", default=100.0, tracking=True)
     fee_permille = fields.Float(string="Fee (‰)", digits=(16, 4), tracking=True)
-    is_used = fields.Boolean(compute="_compute_is_used", help="Confirmed settlements credit this version.")
+    is_used = fields.Boolean(
+        compute="_compute_is_used",
+        help="Confirmed settlements credit this version, or it is valid in a month already confirmed: its "
+             "computation is locked.")
 
     _sql_constraints = [
         ("rate_range", "CHECK (rate >= 0 AND rate <= 100)", "A rate is between 0 % and 100 %."),
@@ -126,8 +129,12 @@ class SalesCommissionRule(models.Model):
         if self.ids:
             used = {rule.id for [rule] in self.env["sales.commission.settlement.line"].sudo()._read_group(
                 [("rule_id", "in", self.ids), ("settlement_id.state", "!=", "draft")], ["rule_id"])}
+        # a version valid in a confirmed month is locked even if it paid nothing: changing it would pay there
+        confirmed = dict(self.env["sales.commission.settlement"].sudo()._read_group(
+            [("company_id", "in", self.company_id.ids), ("state", "!=", "draft")], ["company_id"], ["date_to:max"]))
         for rule in self:
-            rule.is_used = rule.id in used
+            last = confirmed.get(rule.company_id)
+            rule.is_used = rule.id in used or bool(last and rule.date_from and rule.date_from <= last)
 
     @api.constrains("rate", "fee_permille", "bonus_amount", "date_from", "date_to", "rule_type", "bonus_threshold")
     def _check_values(self):
@@ -173,7 +180,8 @@ class SalesCommissionRule(models.Model):
         return rules
 
     def write(self, vals):
-        if COMPUTATION_FIELDS & set(vals):
+        # archiving stops a version; bringing one back is a change of what it computes
+        if COMPUTATION_FIELDS & set(vals) or vals.get("active"):
             self._check_computation_editable()
         if vals.get("date_from") and not _CORRECTING.get():
             for rule in self.filtered(lambda rule: fields.Date.to_date(vals["date_from"]) < rule.date_from):
@@ -188,8 +196,8 @@ class SalesCommissionRule(models.Model):
         used = self.filtered("is_used")
         if used:
             raise UserError(self.env._(
-                "%(rule)s has been paid out in confirmed settlements: make a new version from a date, or "
-                "correct it (the confirmed months are then adjusted in the next open one).", rule=used[0].name))
+                "%(rule)s is valid in confirmed months: make a new version from a month to come, or correct it "
+                "(the confirmed months are then adjusted in the next open one).", rule=used[0].name))
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_used(self):
@@ -215,6 +223,9 @@ class SalesCommissionRule(models.Model):
         if self.date_to and date_from > self.date_to:
             raise UserError(self.env._("This version ended on %(end)s: make the new version from an earlier day.",
                                        end=format_date(self.env, self.date_to)))
+        if date_from.day != 1:
+            raise UserError(self.env._("A new version starts on the first day of a month: a month is settled by one "
+                                       "version."))
         self.env["sales.commission.settlement"]._check_after_confirmed(
             self.company_id, date_from, self.env._("a new version"))
         origin = self.origin_id or self

@@ -92,6 +92,8 @@ class SalesCommissionSettlement(models.Model):
         self._check_administrator()
         if self.filtered(lambda settlement: settlement.state != "draft"):
             raise UserError(self.env._("Only draft settlements are confirmed."))
+        if self.filtered(lambda settlement: settlement.date_to >= settlement.company_id._sales_org_today()):
+            raise UserError(self.env._("A month is confirmed once it has ended."))
         self.sudo().write({"state": "confirmed", "confirm_uid": self.env.uid, "confirm_date": fields.Datetime.now()})
         return True
 
@@ -111,8 +113,7 @@ class SalesCommissionSettlement(models.Model):
                                   order="date_to desc", limit=1)
         if last and day <= last.date_to:
             raise UserError(self.env._(
-                "%(month)s is confirmed: %(what)s starts after it. A mistake in a confirmed month is fixed by "
-                "correcting the rule.", month=company._sales_org_period_name("month", last.date_from), what=what))
+                "%(month)s is confirmed: %(what)s is dated after it.", month=company._sales_org_period_name("month", last.date_from), what=what))
 
     # ------------------------------------------------------------------
     # The settlement run
@@ -130,10 +131,9 @@ class SalesCommissionSettlement(models.Model):
     def _cron_draft_settlements(self):
         """Hourly: on a company's first working day of a month, once its hour has come, draft the
         settlements of the month just ended. Once per company and month."""
-        months = self.env["sales.org.rhythm"]._months_ended(
-            "sales_team_org.commission_hour", 7, "sales_team_org.commission_done")
-        for company, last_day in months:
-            self.sudo()._compute_period(company, last_day)
+        self.env["sales.org.rhythm"]._each_month_ended(
+            "sales_team_org.commission_hour", 7, "sales_team_org.commission_done",
+            lambda company, last_day: self.sudo()._compute_period(company, last_day))
 
     @api.model
     def _compute_period(self, company, date_from):
@@ -566,7 +566,7 @@ class SalesCommissionSettlement(models.Model):
             SELECT p.user_id, %(unit)s, %(company)s, %(period)s, %(period_end)s, 'draft', 0, 0,
                    %(uid)s, %(now)s, %(uid)s, %(now)s
               FROM (SELECT user_id FROM sc_calc c WHERE period_date = %(period)s AND NOT %(adjusted_later)s
-                     UNION SELECT user_id FROM sc_adj) p
+                     UNION SELECT user_id FROM sc_adj c WHERE NOT %(adjusted_later)s) p
             ON CONFLICT (company_id, user_id, date_from) DO NOTHING;
             -- the same for the month's settlements and lines, when their tables were last seen empty
             ANALYZE sales_commission_settlement;
@@ -579,13 +579,14 @@ class SalesCommissionSettlement(models.Model):
                    AND s.date_from = %(period)s AND s.state = 'draft'
              WHERE c.period_date = %(period)s AND NOT %(adjusted_later)s
              UNION ALL
-            SELECT s.id, a.user_id, %(company)s, a.period_date, a.date, 'adjustment', a.level, a.rule_id, a.ref,
-                   a.order_id, a.order_line_id, a.move_id, a.move_line_id, a.partial_id, a.slip_id, a.partner_id,
-                   a.seller_id, a.team_id, a.base_amount, a.rate, a.amount, a.origin_id,
+            SELECT s.id, c.user_id, %(company)s, c.period_date, c.date, 'adjustment', c.level, c.rule_id, c.ref,
+                   c.order_id, c.order_line_id, c.move_id, c.move_line_id, c.partial_id, c.slip_id, c.partner_id,
+                   c.seller_id, c.team_id, c.base_amount, c.rate, c.amount, c.origin_id,
                    %(uid)s, %(now)s, %(uid)s, %(now)s
-              FROM sc_adj a
-              JOIN sales_commission_settlement s ON s.company_id = %(company)s AND s.user_id = a.user_id
-                   AND s.date_from = %(period)s AND s.state = 'draft';
+              FROM sc_adj c
+              JOIN sales_commission_settlement s ON s.company_id = %(company)s AND s.user_id = c.user_id
+                   AND s.date_from = %(period)s AND s.state = 'draft'
+             WHERE NOT %(adjusted_later)s;
             ANALYZE sales_commission_settlement_line;
             DELETE FROM sales_commission_settlement s
              WHERE s.company_id = %(company)s AND s.date_from = %(period)s AND s.state = 'draft'
@@ -594,7 +595,7 @@ class SalesCommissionSettlement(models.Model):
             """,
             company=company.id, period=period, period_end=period_end, closed=closed or [NO_MONTH], uid=uid, now=now,
             # a person whose month later settlements already adjust (computed after it was confirmed
-            # for others) keeps it there: computing it again here would pay it twice
+            # for others) keeps it there, its own adjustments too: computing it here would pay twice
             adjusted_later=SQL("""EXISTS (
                 SELECT 1 FROM sales_commission_settlement_line x
                   JOIN sales_commission_settlement xs ON xs.id = x.settlement_id AND xs.date_from > %(period)s

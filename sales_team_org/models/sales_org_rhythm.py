@@ -1,9 +1,12 @@
+import logging
 from datetime import datetime, time, timedelta
 
 import pytz
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
+
+_logger = logging.getLogger(__name__)
 
 
 class SalesOrgRhythm(models.AbstractModel):
@@ -37,17 +40,23 @@ class SalesOrgRhythm(models.AbstractModel):
             yield company, day
 
     @api.model
-    def _months_ended(self, hour_key, default_hour, done_prefix):
-        """(company, last day of the month just ended) for each company whose hour has come on
-        a working day, once per month: what the caller does for it is done when the loop moves
-        on, kept in the system parameter `done_prefix`.<company id> (the last day done)."""
+    def _each_month_ended(self, hour_key, default_hour, done_prefix, work):
+        """Call `work(company, last day of the month just ended)` for each company whose hour has
+        come on a working day, once per month: the last day done is kept in the system parameter
+        `done_prefix`.<company id>. A company whose work fails is logged and tried again at the
+        next run, the others are done."""
         Param = self.env["ir.config_parameter"].sudo()
         for company, day in self._companies_due(self._rhythm_hour(hour_key, default_hour)):
             last_day = day.replace(day=1) - timedelta(days=1)
             key = f"{done_prefix}.{company.id}"
             if (Param.get_param(key) or "") >= fields.Date.to_string(last_day):
                 continue
-            yield company, last_day
+            try:
+                with self.env.cr.savepoint():
+                    work(company, last_day)
+            except Exception:
+                _logger.exception("%s: the month ending %s of %s failed", done_prefix, last_day, company.name)
+                continue
             Param.set_param(key, fields.Date.to_string(last_day))
 
     @api.model

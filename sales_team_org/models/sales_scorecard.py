@@ -239,12 +239,13 @@ class SalesScorecard(models.Model):
         """Hourly: the first time a company's hour has come in a month (on a working day), the
         scorecards of the month just ended, and of the quarter and year it closes. Once per
         company and period: the last period done is kept in a system parameter per company."""
-        months = self.env["sales.org.rhythm"]._months_ended(
-            "sales_team_org.scorecard_hour", 8, "sales_team_org.scorecard_done")
-        for company, last_day in months:
+        def work(company, last_day):
             for period_type in ("month", "quarter", "year"):
                 if company._sales_org_period(period_type, last_day)[1] == last_day:
                     self.sudo()._prepare_scorecards(company, period_type, last_day)
+
+        self.env["sales.org.rhythm"]._each_month_ended(
+            "sales_team_org.scorecard_hour", 8, "sales_team_org.scorecard_done", work)
 
     @api.model
     def _prepare_scorecards(self, company, period_type, day):

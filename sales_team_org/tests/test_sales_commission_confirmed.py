@@ -13,6 +13,7 @@ class TestSalesCommissionConfirmedMonths(SalesCommissionCommon):
     def setUp(self):
         super().setUp()
         self.flat = self.rule("T Flat", rate=1)
+        self.idle = self.rule("T Idle", rate=0)  # pays nothing: no line ever names it
         self.order(self.rep_shanghai, 1000, self.shanghai, self.day(5))
         self.compute()
         self.Settlement.sudo().search([("date_from", "=", self.month)]).with_user(self.admin).action_confirm()
@@ -62,6 +63,22 @@ class TestSalesCommissionConfirmedMonths(SalesCommissionCommon):
         takeover.with_user(self.admin)._hand_back(self.next_month + timedelta(days=1), "T Back to the team")
         self.assertEqual(takeover.date_to, self.next_month)
 
+
+    def test_a_rule_valid_in_a_confirmed_month_is_locked(self):
+        # it paid nothing, yet a rate now would pay the confirmed month
+        with self.assertRaisesRegex(UserError, "valid in confirmed months"):
+            self.idle.with_user(self.admin).rate = 10
+        self.idle.with_user(self.admin).action_archive()
+        with self.assertRaisesRegex(UserError, "valid in confirmed months"):
+            self.idle.with_user(self.admin).action_unarchive()
+        with self.assertRaisesRegex(UserError, "first day of a month"):
+            self.flat.with_user(self.admin)._new_version(self.next_month + timedelta(days=14))
+
+    def test_a_month_is_confirmed_once_it_has_ended(self):
+        self.order(self.rep_shanghai, 1000, self.shanghai, self.today)
+        settlement = self.compute(self.this_month).filtered(lambda s: s.user_id == self.rep_shanghai)
+        with self.assertRaisesRegex(UserError, "once it has ended"):
+            settlement.with_user(self.admin).action_confirm()
 
 @tagged("post_install", "-at_install")
 class TestSalesCommissionDisputeLimits(SalesCommissionCommon):

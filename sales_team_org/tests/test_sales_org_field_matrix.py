@@ -620,13 +620,14 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
         Rule = env["sales.commission.rule"]
         cls.commission_rule, cls.other_commission_rule, paid_rule = Rule.create([
             {"name": f"T {name}", "rate": rate, "date_from": date_from}
-            for name, rate, date_from in (("Flat", 2, month[0] + timedelta(days=1)), ("Other", 1, "2020-01-01"),
+            for name, rate, date_from in (("Flat", 2, month[0] + timedelta(days=1)), ("Other", 1, month[0]),
                                           ("Paid Out", 3, "2020-01-01"))])
+        # valid after the confirmed month (last month): not locked
         cls.tiered_rule = Rule.create({
-            "name": "T Tiers", "rule_type": "tiered", "date_from": "2020-01-01",
+            "name": "T Tiers", "rule_type": "tiered", "date_from": month[0],
             "tier_ids": [Command.create({"amount_from": 0, "amount_to": 100000, "rate": 1})],
             "accelerator_ids": [Command.create({"achievement_from": 0, "multiplier": 50})]})
-        cls.override_rule = Rule.create({"name": "T Override", "rule_type": "override", "date_from": "2020-01-01",
+        cls.override_rule = Rule.create({"name": "T Override", "rule_type": "override", "date_from": month[0],
                                          "level_ids": [Command.create({"level": 1, "rate": 0.5})]})
         key_account = env["res.partner"].create({"name": "T Key Account", "is_company": True,
                                                  "sales_key_account": True})
@@ -1455,7 +1456,7 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             (self.scorecard_of["rep_confirmed"], "action_confirm", set()),
             (self.scorecard_of["rep_confirmed"], "action_refresh", set()),
             (self.scorecard_export, "action_export", {"manager"}),
-            (self.settlement_of["rep_draft"], "action_confirm", {"admin"}),
+            (self.settlement_of["rep_draft"], "action_confirm", set()),  # this month: confirmed once it has ended
             (self.settlement_of["rep_draft"], "action_mark_paid", set()),  # confirmed first
             (self.settlement_of["rep_confirmed"], "action_confirm", set()),
             (self.settlement_of["rep_confirmed"], "action_mark_paid", {"admin"}),
