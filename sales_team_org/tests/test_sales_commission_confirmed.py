@@ -13,7 +13,7 @@ class TestSalesCommissionConfirmedMonths(SalesCommissionCommon):
     def setUp(self):
         super().setUp()
         self.flat = self.rule("T Flat", rate=1)
-        self.idle = self.rule("T Idle", rate=0)  # pays nothing: no line ever names it
+        self.idle = self.rule("T Idle", rate=0, date_from="2020-01-01")  # pays nothing: no line ever names it
         self.order(self.rep_shanghai, 1000, self.shanghai, self.day(5))
         self.compute()
         self.Settlement.sudo().search([("date_from", "=", self.month)]).with_user(self.admin).action_confirm()
@@ -39,7 +39,7 @@ class TestSalesCommissionConfirmedMonths(SalesCommissionCommon):
     def test_nothing_is_dated_into_a_confirmed_month(self):
         Takeover = self.env["sales.key.account.takeover"]
         with self.assertRaisesRegex(UserError, "is confirmed"):
-            self.flat.with_user(self.admin)._new_version(self.day(20))
+            self.idle.with_user(self.admin)._new_version(self.month)
         with self.assertRaisesRegex(UserError, "is confirmed"):
             self.rule("T Late", rate=5, date_from=self.day(1))
         later = self.rule("T Later", rate=2, date_from=self.next_month)

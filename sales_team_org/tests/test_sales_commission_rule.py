@@ -184,13 +184,13 @@ class TestSalesCommissionRule(SalesOrgCommon):
         self.use(rule)
         rule.invalidate_recordset(["is_used"])
         self.assertTrue(rule.is_used)
-        with self.refused(UserError, "paid out in confirmed settlements"):
+        with self.refused(UserError, "valid in confirmed months"):
             rule.write({"rate": 2.0})
-        with self.refused(UserError, "paid out in confirmed settlements"):
+        with self.refused(UserError, "valid in confirmed months"):
             rule.write({"user_ids": [Command.link(self.rep_north.id)]})
-        with self.refused(UserError, "paid out in confirmed settlements"):
+        with self.refused(UserError, "valid in confirmed months"):
             rule.write({"accelerator_ids": [Command.create({"achievement_from": 0, "multiplier": 150})]})
-        with self.refused(UserError, "paid out in confirmed settlements"):
+        with self.refused(UserError, "valid in confirmed months"):
             self.env["sales.commission.rule.accelerator"].with_user(self.admin).create(
                 {"rule_id": rule.id, "achievement_from": 0, "multiplier": 150})
         with self.refused(UserError, "archived, not deleted"):
