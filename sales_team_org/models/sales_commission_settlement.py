@@ -627,10 +627,16 @@ class SalesCommissionSettlement(models.Model):
         by_month = {settlement.date_from: settlement for settlement in settlements}
         while by_month.get(month) and by_month[month].state != "draft":
             month += relativedelta(months=1)
-        settlement = by_month.get(month) or self.sudo().create({
-            "user_id": dispute.user_id.id, "company_id": company.id, "date_from": month,
-            "date_to": month + relativedelta(months=1, days=-1), "team_id": dispute.user_id.sale_team_id.id,
-        })
+        settlement = by_month.get(month)
+        if not settlement:
+            month_end = month + relativedelta(months=1, days=-1)
+            # the person's unit on the month's last day, as the run files every settlement
+            [[team_id]] = self.env.execute_query(SQL("SELECT %s", self.env["sales.org.assignment"]._sql_unit_on(
+                SQL("%s", dispute.user_id.id), SQL("%s::date", month_end))))
+            settlement = self.sudo().create({
+                "user_id": dispute.user_id.id, "company_id": company.id, "date_from": month, "date_to": month_end,
+                "team_id": team_id,
+            })
         line = dispute.line_id
         adjustment = self.env["sales.commission.settlement.line"].sudo().create({
             "settlement_id": settlement.id, "user_id": dispute.user_id.id, "company_id": company.id,
