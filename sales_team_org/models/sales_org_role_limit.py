@@ -6,6 +6,7 @@ LIMIT_KINDS = [
     ("discount", "Price Reduction (%)"),
     ("slip_amount", "Reward or Demerit Slip Amount"),
     ("commission_dispute", "Commission Dispute Amount"),
+    ("return_amount", "Return Amount"),
 ]
 
 

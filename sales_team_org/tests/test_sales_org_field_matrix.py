@@ -319,6 +319,17 @@ ALLOW = {
         "rule_id", "mode", "date_from", "reason", "rate", "bonus_amount", "bonus_threshold", "fee_permille")},
     **{("sales.commission.compute", f): creator for f in ("company_id", "date_from")},
     **{("sales.commission.export", f): creator for f in ("date_from", "team_ids")},
+    # Returns and exchanges: the author writes what the customer asks, the photos and the
+    # quantities while a draft; the order, unit, company, day and reference are set at create,
+    # the amounts computed, the handling recorded on approval
+    **{("sales.return.request", f): nobody for f in WORKFLOW - {"read_by_id", "read_date"} | {
+        "approval_step_ids", "order_id", "partner_id", "team_id", "date", "amount_total", "outcome_state",
+        "return_picking_id", "return_picking_names"}},
+    **{("sales.return.request", f): author_of_draft for f in (
+        "reason", "description", "outcome", "photo_ids", "line_ids")},
+    ("sales.return.request", "review_comment"): reviewer,
+    **{("sales.return.request.line", f): nobody for f in ("request_id", "product_id", "company_id", "amount")},
+    **{("sales.return.request.line", f): author_of_draft for f in ("sale_line_id", "quantity")},
 }
 # Written with the value it has (the author's own unit): an allowed write changes nothing.
 SAME_VALUE = {("sales.daily.report", "team_id"), ("sales.business.trip", "team_id"),
@@ -331,7 +342,9 @@ SAME_VALUE = {("sales.daily.report", "team_id"), ("sales.business.trip", "team_i
               *(("sales.slip", f) for f in ("kind", "person_id", "team_id", "reason_id")),
               ("sales.slip.reason", "kind"), ("sales.scorecard.weight", "weight"),
               # a rule's computation goes with its tiers or levels; a dispute with its author's line
-              ("sales.commission.rule", "rule_type"), ("sales.commission.dispute", "line_id")}
+              ("sales.commission.rule", "rule_type"), ("sales.commission.dispute", "line_id"),
+              # a returned product is a line of the request's own order
+              ("sales.return.request.line", "sale_line_id")}
 # Written through an inverse, not stored: tried as well.
 UNSTORED_WRITABLE = {("sales.daily.report.line", "classification"), ("sales.meeting.attendee", "is_present")}
 
@@ -657,6 +670,22 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             "rule_id": cls.commission_rule.id, "mode": "correct", "reason": "T A typo"})
         cls.commission_compute = env["sales.commission.compute"].with_user(cls.sales_admin).create({})
         cls.commission_export = env["sales.commission.export"].with_user(cls.rep_shanghai).create({})
+        # Returns: the rep's order, 10 delivered; their draft request with a photo, one submitted
+        cls.delivered_order = env["sale.order"].create({
+            "partner_id": cls.customer.id, "user_id": cls.rep_shanghai.id, "team_id": cls.shanghai.id,
+            "order_line": [Command.create({"product_id": cls.product.id, "product_uom_qty": 10, "price_unit": 100})]})
+        cls.delivered_order.action_confirm()
+        cls.delivered_order.order_line.qty_delivered = 10
+        return_photo = env["ir.attachment"].with_user(cls.rep_shanghai).create(
+            {"name": "door.png", "raw": PNG, "res_model": "sales.return.request", "res_id": 0})
+        cls.return_of = {key: env["sales.return.request"].with_user(cls.rep_shanghai).create({
+            "order_id": cls.delivered_order.id, "reason": "quality", "description": "T Bent rail",
+            "line_ids": [Command.create({"sale_line_id": cls.delivered_order.order_line.id, "quantity": 2})],
+            **extra}) for key, extra in (("rep_draft", {"photo_ids": [Command.link(return_photo.id)]}),
+                                         ("rep_submitted", {}))}
+        cls.return_of["rep_submitted"].action_submit()
+        cls.return_of["rep_submitted"].sudo().review_comment = "Checked on site."
+        reviewers[cls.return_of["rep_submitted"]] = LEADERS_OF_REP
         env.flush_all()
         Status = env["sales.daily.report.status"]
 
@@ -775,6 +804,9 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             "sales.commission.rule.version": {"admin's": (cls.rule_version_wizard, {"author": "admin"})},
             "sales.commission.compute": {"admin's": (cls.commission_compute, {"author": "admin"})},
             "sales.commission.export": {"rep's": (cls.commission_export, {"author": "rep"})},
+            "sales.return.request": {key: (doc, document_facts(doc)) for key, doc in cls.return_of.items()},
+            "sales.return.request.line": {f"line of {key}": (doc.line_ids, document_facts(doc))
+                                          for key, doc in cls.return_of.items()},
         }
         # XML-RPC with API keys: a password check costs 600,000 hashing rounds each time the
         # caches are cleared, an API key 6,000
@@ -871,6 +903,7 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             "sales.commission.settlement": self.settlement_of["rep_draft"],
             "sales.commission.settlement.line": self.settlement_of["rep_draft"].line_ids[:1],
             "sales.commission.dispute": self.dispute_of["rep_draft"],
+            "sales.return.request": self.return_of["rep_draft"],
             "sales.slip": self.slip_of["manager_draft"],
             "account.move": self.env["account.move"].search([], limit=1),
             "account.move.line": self.env["account.move.line"].search([], limit=1),
@@ -1221,6 +1254,23 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             ("sales.commission.dispute", "with its adjustment", lambda r: {
                 "line_id": self.settlement_of["rep_confirmed"].line_ids[2].id, "description": "RPC",
                 "amount_granted": 100}, set()),
+            ("sales.return.request", "on the rep's order", lambda r: {
+                "order_id": self.delivered_order.id, "reason": "quality"}, {"rep", *LEADERS_OF_REP}),
+            ("sales.return.request", "for someone else", lambda r: {
+                "order_id": self.delivered_order.id, "reason": "quality", "user_id": self.rep_north.id}, set()),
+            ("sales.return.request", "already approved", lambda r: {
+                "order_id": self.delivered_order.id, "reason": "quality", "state": "approved"}, set()),
+            ("sales.return.request", "on a quotation", lambda r: {
+                "order_id": self.cheap_quotation.id, "reason": "quality"}, set()),
+            ("sales.return.request.line", "on their draft", lambda r: {
+                "request_id": self.return_of["rep_draft"].id,
+                "sale_line_id": self.delivered_order.order_line.id, "quantity": 1}, {"rep"}),
+            ("sales.return.request.line", "more than was delivered", lambda r: {
+                "request_id": self.return_of["rep_draft"].id,
+                "sale_line_id": self.delivered_order.order_line.id, "quantity": 7}, set()),
+            ("sales.return.request.line", "on a submitted request", lambda r: {
+                "request_id": self.return_of["rep_submitted"].id,
+                "sale_line_id": self.delivered_order.order_line.id, "quantity": 1}, set()),
         ]
         for model, label, values, allowed in creates:
             for role in ROLES:
@@ -1305,6 +1355,10 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             (self.settlement_of["rep_confirmed"].line_ids, set()),
             (self.dispute_of["rep_draft"], {"rep"}),
             (self.dispute_of["rep_submitted"], set()),
+            (self.return_of["rep_draft"], {"rep"}),
+            (self.return_of["rep_submitted"], set()),
+            (self.return_of["rep_draft"].line_ids, {"rep"}),
+            (self.return_of["rep_submitted"].line_ids, set()),
             *((record, set()) for model in ("sales.customer.classification", "sales.daily.digest",
                                             "sales.daily.report.status", "sales.org.figure",
                                             "sales.org.assignment", "sales.customer.classify",
@@ -1476,6 +1530,16 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             (self.rule_version_wizard, "action_apply", {"admin"}),
             (self.commission_compute, "action_compute", {"admin"}),
             (self.commission_export, "action_export", {"rep"}),
+            (self.return_of["rep_draft"], "action_submit", {"rep"}),
+            (self.return_of["rep_draft"], "action_cancel", {"rep"}),
+            (self.return_of["rep_draft"], "action_open_order", {"rep", *LEADERS_OF_REP}),
+            (self.return_of["rep_draft"], "action_open_return_picking", set()),  # approved with Inventory only
+            (self.return_of["rep_submitted"], "action_approve", LEADERS_OF_REP),
+            (self.return_of["rep_submitted"], "action_return", LEADERS_OF_REP),
+            (self.return_of["rep_submitted"], "action_refuse", LEADERS_OF_REP),
+            (self.return_of["rep_submitted"], "action_cancel", {"rep"}),
+            (self.delivered_order, "action_request_return", {"rep", *LEADERS_OF_REP}),
+            (self.delivered_order, "action_view_return_requests", {"rep", *LEADERS_OF_REP}),
         ]
         tried = {(record._name, method) for record, method, _allowed in calls}
         # create/write/unlink are the matrices above; message_subscribe and default_get below;
