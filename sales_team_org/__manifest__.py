@@ -88,6 +88,13 @@
         "wizards/sales_commission_export_views.xml",
         "views/sales_commission_settlement_line_views.xml",
         "views/sales_commission_dispute_views.xml",
+        "security/sales_sample_security.xml",
+        "security/sales_visit_security.xml",
+        "data/sales_sample_data.xml",
+        "data/sales_visit_data.xml",
+        "views/sales_sample_views.xml",
+        "report/sales_sample_cost_views.xml",
+        "views/sales_visit_views.xml",
     ],
     "assets": {
         "web.assets_backend": ["sales_team_org/static/src/check_in/*"],
@@ -117,5 +124,7 @@
         "demo/sales_scorecard_demo.xml",
         "demo/sales_commission_demo.xml",
         "demo/sales_commission_settlement_demo.xml",
+        "demo/sales_sample_demo.xml",
+        "demo/sales_visit_demo.xml",
     ],
 }
