@@ -91,6 +91,13 @@
         "views/sales_commission_dispute_views.xml",
         "data/sales_return_request_data.xml",
         "views/sales_return_request_views.xml",
+        "security/sales_sample_security.xml",
+        "security/sales_visit_security.xml",
+        "data/sales_sample_data.xml",
+        "data/sales_visit_data.xml",
+        "views/sales_sample_views.xml",
+        "report/sales_sample_cost_views.xml",
+        "views/sales_visit_views.xml",
     ],
     "assets": {
         "web.assets_backend": ["sales_team_org/static/src/check_in/*"],
@@ -121,5 +128,7 @@
         "demo/sales_commission_demo.xml",
         "demo/sales_commission_settlement_demo.xml",
         "demo/sales_return_request_demo.xml",
+        "demo/sales_sample_demo.xml",
+        "demo/sales_visit_demo.xml",
     ],
 }

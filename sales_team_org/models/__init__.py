@@ -65,3 +65,6 @@ from . import sales_commission_settlement_line
 from . import sales_commission_dispute
 from . import sales_return_request
 from . import sales_return_request_line
+from . import sales_sample
+from . import sales_sample_line
+from . import sales_visit

@@ -54,3 +54,5 @@ from . import test_sales_commission_settlement
 from . import test_sales_commission_confirmed
 from . import test_sales_commission_tour
 from . import test_sales_return_request
+from . import test_sales_sample
+from . import test_sales_visit

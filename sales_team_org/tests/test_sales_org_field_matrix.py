@@ -97,6 +97,25 @@ def target_setter(cell):
     return cell["state"] == "draft" and cell["role"] in cell["setters"]
 
 
+def sample_sender(cell):
+    """A sample's carrier and tracking number: its author, until it is followed up."""
+    return cell["role"] == cell["author"] and cell["state"] in ("draft", "sent")
+
+
+def sample_follower(cell):
+    """The customer's feedback on a sample: its author, while it waits for the follow-up."""
+    return cell["role"] == cell["author"] and cell["state"] == "sent"
+
+
+def visit_recorder(cell):
+    return cell["role"] == cell["author"] and cell["state"] == "planned"
+
+
+def visit_outcome(cell):
+    """What came of a visit: its recorder, before and after it is received."""
+    return cell["role"] == cell["author"] and cell["state"] in ("planned", "done")
+
+
 WORKFLOW = {"user_id", "company_id", "name", "state", "approver_id", "reviewer_id", "review_date", "submit_date",
             "read_by_id", "read_date", *MAIL_FIELDS}
 ALLOW = {
@@ -330,6 +349,24 @@ ALLOW = {
     ("sales.return.request", "review_comment"): reviewer,
     **{("sales.return.request.line", f): nobody for f in ("request_id", "product_id", "company_id", "amount")},
     **{("sales.return.request.line", f): author_of_draft for f in ("sale_line_id", "quantity")},
+    # Samples and catalogues sent: their author's while a draft, the carrier and tracking number
+    # until followed up, the feedback while waiting for it; the workflow everything else
+    **{("sales.sample", f): nobody for f in MAIL_FIELDS | {
+        "name", "user_id", "company_id", "state", "total_cost", "done_date", "activity_id", "daily_report_line_id"}},
+    **{("sales.sample", f): author_of_draft for f in (
+        "kind", "partner_id", "contact_note", "team_id", "date_sent", "follow_up_date", "line_ids", "note")},
+    **{("sales.sample", f): sample_sender for f in ("carrier", "tracking_ref")},
+    ("sales.sample", "feedback"): sample_follower,
+    **{("sales.sample.line", f): nobody for f in (
+        "sample_id", "user_id", "partner_id", "team_id", "company_id", "date", "state", "kind", "subtotal")},
+    **{("sales.sample.line", f): author_of_draft for f in ("sequence", "product_id", "description", "quantity",
+                                                          "unit_cost")},
+    # Customer visits: their recorder's while planned, what came of them afterwards too
+    **{("sales.visit", f): nobody for f in MAIL_FIELDS | {"user_id", "company_id", "state", "daily_report_line_id"}},
+    **{("sales.visit", f): visit_recorder for f in (
+        "partner_id", "visitor_names", "visitor_count", "date_start", "date_end", "host_ids", "team_id", "purpose",
+        "factory_tour", "quality_inspection", "lodging_arranged", "lodging_note", "meals_arranged", "meals_note")},
+    ("sales.visit", "outcome"): visit_outcome,
 }
 # Written with the value it has (the author's own unit): an allowed write changes nothing.
 SAME_VALUE = {("sales.daily.report", "team_id"), ("sales.business.trip", "team_id"),
@@ -344,7 +381,9 @@ SAME_VALUE = {("sales.daily.report", "team_id"), ("sales.business.trip", "team_i
               # a rule's computation goes with its tiers or levels; a dispute with its author's line
               ("sales.commission.rule", "rule_type"), ("sales.commission.dispute", "line_id"),
               # a returned product is a line of the request's own order
-              ("sales.return.request.line", "sale_line_id")}
+              ("sales.return.request.line", "sale_line_id"),
+              # a sample's or visit's unit: one of its author's
+              ("sales.sample", "team_id"), ("sales.visit", "team_id")}
 # Written through an inverse, not stored: tried as well.
 UNSTORED_WRITABLE = {("sales.daily.report.line", "classification"), ("sales.meeting.attendee", "is_present")}
 
@@ -686,6 +725,34 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
         cls.return_of["rep_submitted"].action_submit()
         cls.return_of["rep_submitted"].sudo().review_comment = "Checked on site."
         reviewers[cls.return_of["rep_submitted"]] = LEADERS_OF_REP
+        # Samples: the clerk's draft, the clerk's sent one (the customer has answered), the
+        # outsider's draft; visits: the clerk's, planned and received, on the day of the clerk's
+        # draft report; the outsider's planned one
+        def sample(person, send=False):
+            document = env["sales.sample"].with_user(person).create({
+                "partner_id": cls.customer.id,
+                "line_ids": [Command.create({"description": "Slat", "quantity": 2, "unit_cost": 30})]})
+            if send:
+                document.action_send()
+                document.sudo().feedback = "Likes it"
+            return document
+
+        cls.sample_of = {"clerk_draft": sample(cls.clerk_east), "clerk_sent": sample(cls.clerk_east, send=True),
+                         "outsider_draft": sample(cls.outsider)}
+        visit_start = cls.company_a._sales_org_day_bounds(today - timedelta(days=3))[0] + timedelta(hours=10)
+
+        def visit(person, hosts, done=False):
+            document = env["sales.visit"].with_user(person).create({
+                "partner_id": cls.customer.id, "visitor_names": "Mr Wang", "purpose": "Factory tour",
+                "date_start": visit_start, "date_end": visit_start + timedelta(hours=4),
+                "host_ids": [Command.set(hosts.ids)]})
+            if done:
+                document.action_done()
+            return document
+
+        cls.visit_of = {"clerk_planned": visit(cls.clerk_east, cls.manager),
+                        "clerk_done": visit(cls.clerk_east, cls.manager, done=True),
+                        "outsider_planned": visit(cls.outsider, env["res.users"])}
         env.flush_all()
         Status = env["sales.daily.report.status"]
 
@@ -807,6 +874,10 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             "sales.return.request": {key: (doc, document_facts(doc)) for key, doc in cls.return_of.items()},
             "sales.return.request.line": {f"line of {key}": (doc.line_ids, document_facts(doc))
                                           for key, doc in cls.return_of.items()},
+            "sales.sample": {key: (doc, document_facts(doc)) for key, doc in cls.sample_of.items()},
+            "sales.sample.line": {f"line of {key}": (doc.line_ids, document_facts(doc))
+                                  for key, doc in cls.sample_of.items()},
+            "sales.visit": {key: (doc, document_facts(doc)) for key, doc in cls.visit_of.items()},
         }
         # XML-RPC with API keys: a password check costs 600,000 hashing rounds each time the
         # caches are cleared, an API key 6,000
@@ -908,10 +979,13 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             "account.move": self.env["account.move"].search([], limit=1),
             "account.move.line": self.env["account.move.line"].search([], limit=1),
             "account.partial.reconcile": self.env["account.partial.reconcile"].search([], limit=1),
+            "sales.sample": self.sample_of["clerk_sent"],
         }
         special = {
             ("sales.daily.report", "team_id"): lambda: record.sudo().team_id,  # the author's own unit
             ("sales.business.trip", "team_id"): lambda: record.sudo().team_id,
+            ("sales.sample", "team_id"): lambda: record.sudo().team_id,
+            ("sales.visit", "team_id"): lambda: record.sudo().team_id,
             ("sales.org.role", "parent_id"): lambda: self.role_director,
             ("sales.training.program", "role_id"): lambda: self.spare_role,  # one programme a role
             ("sales.regional.plan.milestone", "user_id"): lambda: self.clerk_east,  # a person of the region
@@ -926,6 +1000,8 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             return [[Command.DELETE.value, record.sudo().action_ids[0].id, 0]]
         if (record._name, fname) == ("sales.commission.rule", "date_to"):  # after it starts
             return fields.Date.to_string(record.sudo().date_from + relativedelta(years=1))
+        if (record._name, fname) == ("sales.visit", "date_end"):  # after the visitors arrive
+            return fields.Datetime.to_string(record.sudo().date_end + timedelta(hours=1))
         if (record._name, fname) == ("sales.meeting", "start"):  # within its week
             return fields.Datetime.to_string(record.sudo().start + timedelta(hours=1))
         if (record._name, fname) == ("sales.org.role", "headcount_ids"):  # shared: plans of every company
@@ -1271,6 +1347,34 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             ("sales.return.request.line", "on a submitted request", lambda r: {
                 "request_id": self.return_of["rep_submitted"].id,
                 "sale_line_id": self.delivered_order.order_line.id, "quantity": 1}, set()),
+            ("sales.sample", "their own", lambda r: {"partner_id": self.customer.id}, everyone),
+            ("sales.sample", "for someone else", lambda r: {
+                "partner_id": self.customer.id, "user_id": self.rep_north.id}, set()),
+            ("sales.sample", "already sent", lambda r: {"partner_id": self.customer.id, "state": "sent"}, set()),
+            ("sales.sample", "with its cost set by hand", lambda r: {
+                "partner_id": self.customer.id, "total_cost": 5}, set()),
+            ("sales.sample", "in a unit not theirs", lambda r: {
+                "partner_id": self.customer.id, "team_id": self.north.id}, {"director"}),
+            ("sales.sample", "from a call of the rep's report", lambda r: {
+                "daily_report_line_id": self.report_of["rep_draft"].line_ids.id}, {"rep"}),
+            ("sales.sample.line", "on the clerk's draft", lambda r: {
+                "sample_id": self.sample_of["clerk_draft"].id, "description": "RPC", "quantity": 1}, {"clerk"}),
+            ("sales.sample.line", "on a sample sent", lambda r: {
+                "sample_id": self.sample_of["clerk_sent"].id, "description": "RPC", "quantity": 1}, set()),
+            ("sales.sample.line", "of nothing", lambda r: {
+                "sample_id": self.sample_of["clerk_draft"].id, "description": "RPC", "quantity": 0}, set()),
+            ("sales.visit", "their own", lambda r: {
+                "partner_id": self.customer.id, "visitor_names": "RPC", "purpose": "RPC",
+                "date_start": "2026-01-01 02:00:00", "date_end": "2026-01-01 08:00:00"}, everyone),
+            ("sales.visit", "leaving before arriving", lambda r: {
+                "partner_id": self.customer.id, "visitor_names": "RPC", "purpose": "RPC",
+                "date_start": "2026-01-01 08:00:00", "date_end": "2026-01-01 02:00:00"}, set()),
+            ("sales.visit", "already received", lambda r: {
+                "partner_id": self.customer.id, "visitor_names": "RPC", "purpose": "RPC", "state": "done",
+                "date_start": "2026-01-01 02:00:00", "date_end": "2026-01-01 08:00:00"}, set()),
+            ("sales.visit", "for someone else", lambda r: {
+                "partner_id": self.customer.id, "visitor_names": "RPC", "purpose": "RPC", "user_id": self.rep_north.id,
+                "date_start": "2026-01-01 02:00:00", "date_end": "2026-01-01 08:00:00"}, set()),
         ]
         for model, label, values, allowed in creates:
             for role in ROLES:
@@ -1359,6 +1463,14 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             (self.return_of["rep_submitted"], set()),
             (self.return_of["rep_draft"].line_ids, {"rep"}),
             (self.return_of["rep_submitted"].line_ids, set()),
+            (self.sample_of["clerk_draft"], {"clerk"}),
+            (self.sample_of["clerk_sent"], set()),  # cancelled, not deleted
+            (self.sample_of["outsider_draft"], {"outsider"}),
+            (self.sample_of["clerk_draft"].line_ids, {"clerk"}),
+            (self.sample_of["clerk_sent"].line_ids, set()),
+            (self.visit_of["clerk_planned"], {"clerk"}),
+            (self.visit_of["clerk_done"], set()),
+            (self.visit_of["outsider_planned"], {"outsider"}),
             *((record, set()) for model in ("sales.customer.classification", "sales.daily.digest",
                                             "sales.daily.report.status", "sales.org.figure",
                                             "sales.org.assignment", "sales.customer.classify",
@@ -1540,6 +1652,19 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             (self.return_of["rep_submitted"], "action_cancel", {"rep"}),
             (self.delivered_order, "action_request_return", {"rep", *LEADERS_OF_REP}),
             (self.delivered_order, "action_view_return_requests", {"rep", *LEADERS_OF_REP}),
+            (self.sample_of["clerk_draft"], "action_send", {"clerk"}),
+            (self.sample_of["clerk_draft"], "action_done", set()),  # sent first
+            (self.sample_of["clerk_draft"], "action_cancel", {"clerk"}),
+            (self.sample_of["clerk_sent"], "action_send", set()),
+            (self.sample_of["clerk_sent"], "action_done", {"clerk"}),
+            (self.sample_of["clerk_sent"], "action_cancel", {"clerk"}),
+            (self.visit_of["clerk_planned"], "action_done", {"clerk"}),
+            (self.visit_of["clerk_planned"], "action_cancel", {"clerk"}),
+            # the clerk's report of the visit's day, for whoever reads both
+            (self.visit_of["clerk_planned"], "action_open_daily_report", {"clerk", "manager", "regional", "director",
+                                                                         "admin"}),
+            (self.visit_of["clerk_done"], "action_done", set()),
+            (self.visit_of["clerk_done"], "action_cancel", set()),
         ]
         tried = {(record._name, method) for record, method, _allowed in calls}
         # create/write/unlink are the matrices above; message_subscribe and default_get below;
