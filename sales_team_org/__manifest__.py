@@ -23,6 +23,7 @@
         "security/sales_scorecard_export_security.xml",
         "security/sales_commission_security.xml",
         "security/sales_commission_export_security.xml",
+        "security/sales_market_info_security.xml",
         "security/ir.model.access.csv",
         "data/ir_cron_data.xml",
         "data/mail_activity_type_data.xml",
@@ -88,6 +89,8 @@
         "wizards/sales_commission_export_views.xml",
         "views/sales_commission_settlement_line_views.xml",
         "views/sales_commission_dispute_views.xml",
+        "views/sales_competitor_views.xml",
+        "views/sales_market_info_views.xml",
     ],
     "assets": {
         "web.assets_backend": ["sales_team_org/static/src/check_in/*"],
@@ -117,5 +120,6 @@
         "demo/sales_scorecard_demo.xml",
         "demo/sales_commission_demo.xml",
         "demo/sales_commission_settlement_demo.xml",
+        "demo/sales_market_info_demo.xml",
     ],
 }

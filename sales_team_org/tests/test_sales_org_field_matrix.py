@@ -97,6 +97,16 @@ def target_setter(cell):
     return cell["state"] == "draft" and cell["role"] in cell["setters"]
 
 
+def author_of_new(cell):
+    """Market information: its author's while nobody has acknowledged it."""
+    return cell["role"] == cell["author"] and cell["state"] == "new"
+
+
+def competitor_keeper(cell):
+    """A competitor: the leaders of its company, or the sales administrator (the shared ones his only)."""
+    return sales_admin(cell) or cell["company"] == "A" and cell["role"] in ("manager", "regional", "director")
+
+
 WORKFLOW = {"user_id", "company_id", "name", "state", "approver_id", "reviewer_id", "review_date", "submit_date",
             "read_by_id", "read_date", *MAIL_FIELDS}
 ALLOW = {
@@ -319,6 +329,20 @@ ALLOW = {
         "rule_id", "mode", "date_from", "reason", "rate", "bonus_amount", "bonus_threshold", "fee_permille")},
     **{("sales.commission.compute", f): creator for f in ("company_id", "date_from")},
     **{("sales.commission.export", f): creator for f in ("date_from", "team_ids")},
+    # Competitors: kept by the leaders of their company and the sales administrator; their market
+    # information is reported on them, never taken off them from here
+    **{("sales.competitor", f): competitor_keeper for f in (
+        "name", "website", "partner_id", "product_info", "positioning", "strengths", "weaknesses", "active")},
+    ("sales.competitor", "company_id"): sales_admin,
+    **{("sales.competitor", f): nobody for f in MAIL_FIELDS - {"activity_ids"} | {"market_info_ids"}},
+    # Market information: its author's while new; acknowledged, nobody's; who, where and from
+    # which call, set when it is reported
+    **{("sales.market.info", f): author_of_new for f in (
+        "date", "team_id", "partner_id", "competitor_id", "kind", "product_id", "product_description", "price",
+        "currency_id", "description")},
+    **{("sales.market.info", f): nobody for f in MAIL_FIELDS | {
+        "user_id", "company_id", "region_id", "daily_report_line_id", "state", "acknowledged_by_id",
+        "acknowledged_date"}},
 }
 # Written with the value it has (the author's own unit): an allowed write changes nothing.
 SAME_VALUE = {("sales.daily.report", "team_id"), ("sales.business.trip", "team_id"),
@@ -331,7 +355,8 @@ SAME_VALUE = {("sales.daily.report", "team_id"), ("sales.business.trip", "team_i
               *(("sales.slip", f) for f in ("kind", "person_id", "team_id", "reason_id")),
               ("sales.slip.reason", "kind"), ("sales.scorecard.weight", "weight"),
               # a rule's computation goes with its tiers or levels; a dispute with its author's line
-              ("sales.commission.rule", "rule_type"), ("sales.commission.dispute", "line_id")}
+              ("sales.commission.rule", "rule_type"), ("sales.commission.dispute", "line_id"),
+              ("sales.market.info", "team_id")}
 # Written through an inverse, not stored: tried as well.
 UNSTORED_WRITABLE = {("sales.daily.report.line", "classification"), ("sales.meeting.attendee", "is_present")}
 
@@ -657,6 +682,24 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             "rule_id": cls.commission_rule.id, "mode": "correct", "reason": "T A typo"})
         cls.commission_compute = env["sales.commission.compute"].with_user(cls.sales_admin).create({})
         cls.commission_export = env["sales.commission.export"].with_user(cls.rep_shanghai).create({})
+        # Competitors (company A's and a shared one) and market information: the rep's, new and
+        # acknowledged by the manager, the North rep's, the outsider's in company B
+        cls.competitor, cls.shared_competitor, cls.spare_competitor = env["sales.competitor"].create([
+            {"name": "T Huatong", "company_id": cls.company_a.id}, {"name": "T Shared", "company_id": False},
+            {"name": "T Spare", "company_id": False}])
+
+        def market_info(person, **values):
+            return env["sales.market.info"].with_user(person).with_company(person.company_id).create({
+                "kind": "price", "competitor_id": cls.competitor.id, "product_description": "Garage door",
+                "price": 2600, "description": "Huatong asks 2600", **values})
+
+        cls.market_info_of = {
+            "rep_new": market_info(cls.rep_shanghai),
+            "rep_acknowledged": market_info(cls.rep_shanghai),
+            "north_new": market_info(cls.rep_north),
+            "outsider_new": market_info(cls.outsider, competitor_id=cls.shared_competitor.id),
+        }
+        cls.market_info_of["rep_acknowledged"].with_user(cls.manager).action_acknowledge()
         env.flush_all()
         Status = env["sales.daily.report.status"]
 
@@ -775,6 +818,11 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             "sales.commission.rule.version": {"admin's": (cls.rule_version_wizard, {"author": "admin"})},
             "sales.commission.compute": {"admin's": (cls.commission_compute, {"author": "admin"})},
             "sales.commission.export": {"rep's": (cls.commission_export, {"author": "rep"})},
+            "sales.competitor": {"company A's": (cls.competitor, unit_facts("A")),
+                                 "shared": (cls.shared_competitor, cls.shared)},
+            "sales.market.info": {key: (info, {"author": role_of.get(info.user_id), "state": info.state,
+                                               "company": "A" if info.company_id == cls.company_a else "B"})
+                                  for key, info in cls.market_info_of.items()},
         }
         # XML-RPC with API keys: a password check costs 600,000 hashing rounds each time the
         # caches are cleared, an API key 6,000
@@ -875,10 +923,13 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             "account.move": self.env["account.move"].search([], limit=1),
             "account.move.line": self.env["account.move.line"].search([], limit=1),
             "account.partial.reconcile": self.env["account.partial.reconcile"].search([], limit=1),
+            "sales.competitor": self.spare_competitor,
+            "res.currency": self.env.ref("base.EUR"),
         }
         special = {
             ("sales.daily.report", "team_id"): lambda: record.sudo().team_id,  # the author's own unit
             ("sales.business.trip", "team_id"): lambda: record.sudo().team_id,
+            ("sales.market.info", "team_id"): lambda: record.sudo().team_id,
             ("sales.org.role", "parent_id"): lambda: self.role_director,
             ("sales.training.program", "role_id"): lambda: self.spare_role,  # one programme a role
             ("sales.regional.plan.milestone", "user_id"): lambda: self.clerk_east,  # a person of the region
@@ -1222,6 +1273,27 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
                 "line_id": self.settlement_of["rep_confirmed"].line_ids[2].id, "description": "RPC",
                 "amount_granted": 100}, set()),
         ]
+        creates += [
+            ("sales.market.info", "their own", lambda r: {"kind": "trend", "description": "RPC"}, everyone),
+            ("sales.market.info", "for someone else", lambda r: {
+                "kind": "trend", "description": "RPC", "user_id": self.rep_north.id}, set()),
+            ("sales.market.info", "for a day to come", lambda r: {
+                "kind": "trend", "description": "RPC", "date": fields.Date.to_string(today + timedelta(days=1))},
+             set()),
+            ("sales.market.info", "a price without its price", lambda r: {
+                "kind": "price", "competitor_id": self.shared_competitor.id, "product_description": "RPC",
+                "description": "RPC"}, set()),
+            ("sales.market.info", "already acknowledged", lambda r: {
+                "kind": "trend", "description": "RPC", "state": "acknowledged"}, set()),
+            ("sales.market.info", "in another company", lambda r: {
+                "kind": "trend", "description": "RPC", "company_id": other_company(r)}, set()),
+            ("sales.market.info", "from the rep's call", lambda r: {
+                "kind": "trend", "description": "RPC",
+                "daily_report_line_id": self.report_of["rep_draft"].line_ids[:1].id}, {"rep"}),
+            ("sales.competitor", "of their company", lambda r: {"name": "RPC competitor"},
+             {"manager", "regional", "director", "admin", "outsider"}),
+            ("sales.competitor", "shared", lambda r: {"name": "RPC competitor", "company_id": False}, {"admin"}),
+        ]
         for model, label, values, allowed in creates:
             for role in ROLES:
                 with self.subTest(cell=f"{role} × {model} {label} × create"):
@@ -1305,6 +1377,10 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             (self.settlement_of["rep_confirmed"].line_ids, set()),
             (self.dispute_of["rep_draft"], {"rep"}),
             (self.dispute_of["rep_submitted"], set()),
+            (self.market_info_of["rep_new"], {"rep"}),  # before it is acknowledged
+            (self.market_info_of["rep_acknowledged"], set()),
+            (self.market_info_of["north_new"], set()),
+            (self.spare_competitor, {"admin"}),
             *((record, set()) for model in ("sales.customer.classification", "sales.daily.digest",
                                             "sales.daily.report.status", "sales.org.figure",
                                             "sales.org.assignment", "sales.customer.classify",
@@ -1476,6 +1552,12 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             (self.rule_version_wizard, "action_apply", {"admin"}),
             (self.commission_compute, "action_compute", {"admin"}),
             (self.commission_export, "action_export", {"rep"}),
+            (self.market_info_of["rep_new"], "action_acknowledge", LEADERS_OF_REP),
+            (self.market_info_of["rep_acknowledged"], "action_acknowledge", set()),
+            (self.market_info_of["north_new"], "action_acknowledge", {"director", "admin"}),
+            (self.market_info_of["outsider_new"], "action_acknowledge", set()),  # nobody above the outsider
+            (self.competitor, "action_view_market_info", company_a_roles),
+            (self.shared_competitor, "action_view_market_info", set(ROLES)),
         ]
         tried = {(record._name, method) for record, method, _allowed in calls}
         # create/write/unlink are the matrices above; message_subscribe and default_get below;
