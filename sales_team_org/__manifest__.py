@@ -24,6 +24,7 @@
         "security/sales_commission_security.xml",
         "security/sales_commission_export_security.xml",
         "security/sales_return_request_security.xml",
+        "security/sales_market_info_security.xml",
         "security/ir.model.access.csv",
         "data/ir_cron_data.xml",
         "data/mail_activity_type_data.xml",
@@ -98,6 +99,8 @@
         "views/sales_sample_views.xml",
         "report/sales_sample_cost_views.xml",
         "views/sales_visit_views.xml",
+        "views/sales_competitor_views.xml",
+        "views/sales_market_info_views.xml",
     ],
     "assets": {
         "web.assets_backend": ["sales_team_org/static/src/check_in/*"],
@@ -130,5 +133,6 @@
         "demo/sales_return_request_demo.xml",
         "demo/sales_sample_demo.xml",
         "demo/sales_visit_demo.xml",
+        "demo/sales_market_info_demo.xml",
     ],
 }

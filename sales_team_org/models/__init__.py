@@ -68,3 +68,5 @@ from . import sales_return_request_line
 from . import sales_sample
 from . import sales_sample_line
 from . import sales_visit
+from . import sales_competitor
+from . import sales_market_info

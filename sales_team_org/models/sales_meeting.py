@@ -82,6 +82,10 @@ class SalesMeeting(models.Model):
                                  readonly=True, copy=True)
     figures_date = fields.Datetime(string="Figures as of", readonly=True)
     last_week_label = fields.Char(string="Figures of", compute="_compute_last_week_label")
+    market_info_ids = fields.Many2many(
+        "sales.market.info", string="Market Information", compute="_compute_market_info_ids",
+        help="What the people of the unit and of the units below learnt of the market last week.",
+    )
     problem_ids = fields.One2many("sales.meeting.problem", "meeting_id", string="Problems and Solutions",
                                   copy=True)
     next_week_plan = fields.Html(string="Plan for Next Week")
@@ -156,6 +160,19 @@ class SalesMeeting(models.Model):
             first = meeting.week_start - timedelta(days=7)
             meeting.last_week_label = self.env._(
                 "%(first)s – %(last)s", first=first, last=first + timedelta(days=6))
+
+    @api.depends("team_id", "week_start", "company_id")
+    @api.depends_context("uid")
+    def _compute_market_info_ids(self):
+        # what each reader may read of it, in one search for all the meetings
+        requests = [
+            (meeting, meeting.team_id.ids, meeting.company_id.id, meeting.week_start - timedelta(days=7),
+             meeting.week_start - timedelta(days=1))
+            for meeting in self if meeting.team_id and meeting.week_start and meeting.company_id
+        ]
+        feeds = self.env["sales.market.info"]._feed(requests)
+        for meeting in self:
+            meeting.market_info_ids = feeds.get(meeting, self.env["sales.market.info"])
 
     @api.depends("state", "team_id", "chair_id", "note_taker_id")
     @api.depends_context("uid")

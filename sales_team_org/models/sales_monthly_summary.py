@@ -56,6 +56,10 @@ class SalesMonthlySummary(models.Model):
     results = fields.Html(string="Results of the Month")
     problems = fields.Html(string="Problems Met")
     next_month_plan = fields.Html(string="Plan for Next Month")
+    market_info_ids = fields.Many2many(
+        "sales.market.info", string="Market Information", compute="_compute_market_info_ids",
+        help="What the people of the author's units learnt of the market during the month.",
+    )
 
     _sql_constraints = [
         ("user_month_uniq", "unique(user_id, month)", "A manager writes one summary per month."),
@@ -71,6 +75,20 @@ class SalesMonthlySummary(models.Model):
     def _compute_month_label(self):
         for summary in self:
             summary.month_label = summary.month and format_month(self.env, summary.month)
+
+    @api.depends("user_id", "month", "company_id")
+    @api.depends_context("uid")
+    def _compute_market_info_ids(self):
+        # the units each author leads and below, as for the figures; one search for them all
+        self.user_id.sudo().mapped("sales_org_team_ids")
+        requests = [
+            (summary, summary.user_id.sudo().sales_org_team_ids.ids, summary.company_id.id, summary.month,
+             summary.month + relativedelta(months=1, days=-1))
+            for summary in self if summary.user_id and summary.month and summary.company_id
+        ]
+        feeds = self.env["sales.market.info"]._feed(requests)
+        for summary in self:
+            summary.market_info_ids = feeds.get(summary, self.env["sales.market.info"])
 
     @api.onchange("user_id", "month", "company_id")
     def _onchange_figures(self):

@@ -56,3 +56,4 @@ from . import test_sales_commission_tour
 from . import test_sales_return_request
 from . import test_sales_sample
 from . import test_sales_visit
+from . import test_sales_market_info

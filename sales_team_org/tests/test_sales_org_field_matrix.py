@@ -114,6 +114,14 @@ def visit_recorder(cell):
 def visit_outcome(cell):
     """What came of a visit: its recorder, before and after it is received."""
     return cell["role"] == cell["author"] and cell["state"] in ("planned", "done")
+def author_of_new(cell):
+    """Market information: its author's while nobody has acknowledged it."""
+    return cell["role"] == cell["author"] and cell["state"] == "new"
+
+
+def competitor_keeper(cell):
+    """A competitor: the leaders of its company, or the sales administrator (the shared ones his only)."""
+    return sales_admin(cell) or cell["company"] == "A" and cell["role"] in ("manager", "regional", "director")
 
 
 WORKFLOW = {"user_id", "company_id", "name", "state", "approver_id", "reviewer_id", "review_date", "submit_date",
@@ -367,6 +375,20 @@ ALLOW = {
         "partner_id", "visitor_names", "visitor_count", "date_start", "date_end", "host_ids", "team_id", "purpose",
         "factory_tour", "quality_inspection", "lodging_arranged", "lodging_note", "meals_arranged", "meals_note")},
     ("sales.visit", "outcome"): visit_outcome,
+    # Competitors: kept by the leaders of their company and the sales administrator; their market
+    # information is reported on them, never taken off them from here
+    **{("sales.competitor", f): competitor_keeper for f in (
+        "name", "website", "partner_id", "product_info", "positioning", "strengths", "weaknesses", "active")},
+    ("sales.competitor", "company_id"): sales_admin,
+    **{("sales.competitor", f): nobody for f in MAIL_FIELDS - {"activity_ids"} | {"market_info_ids"}},
+    # Market information: its author's while new; acknowledged, nobody's; who, where and from
+    # which call, set when it is reported
+    **{("sales.market.info", f): author_of_new for f in (
+        "date", "team_id", "partner_id", "competitor_id", "kind", "product_id", "product_description", "price",
+        "currency_id", "description")},
+    **{("sales.market.info", f): nobody for f in MAIL_FIELDS | {
+        "user_id", "company_id", "region_id", "daily_report_line_id", "state", "acknowledged_by_id",
+        "acknowledged_date"}},
 }
 # Written with the value it has (the author's own unit): an allowed write changes nothing.
 SAME_VALUE = {("sales.daily.report", "team_id"), ("sales.business.trip", "team_id"),
@@ -383,7 +405,8 @@ SAME_VALUE = {("sales.daily.report", "team_id"), ("sales.business.trip", "team_i
               # a returned product is a line of the request's own order
               ("sales.return.request.line", "sale_line_id"),
               # a sample's or visit's unit: one of its author's
-              ("sales.sample", "team_id"), ("sales.visit", "team_id")}
+              ("sales.sample", "team_id"), ("sales.visit", "team_id"),
+              ("sales.market.info", "team_id")}
 # Written through an inverse, not stored: tried as well.
 UNSTORED_WRITABLE = {("sales.daily.report.line", "classification"), ("sales.meeting.attendee", "is_present")}
 
@@ -753,6 +776,24 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
         cls.visit_of = {"clerk_planned": visit(cls.clerk_east, cls.manager),
                         "clerk_done": visit(cls.clerk_east, cls.manager, done=True),
                         "outsider_planned": visit(cls.outsider, env["res.users"])}
+        # Competitors (company A's and a shared one) and market information: the rep's, new and
+        # acknowledged by the manager, the North rep's, the outsider's in company B
+        cls.competitor, cls.shared_competitor, cls.spare_competitor = env["sales.competitor"].create([
+            {"name": "T Huatong", "company_id": cls.company_a.id}, {"name": "T Shared", "company_id": False},
+            {"name": "T Spare", "company_id": False}])
+
+        def market_info(person, **values):
+            return env["sales.market.info"].with_user(person).with_company(person.company_id).create({
+                "kind": "price", "competitor_id": cls.competitor.id, "product_description": "Garage door",
+                "price": 2600, "description": "Huatong asks 2600", **values})
+
+        cls.market_info_of = {
+            "rep_new": market_info(cls.rep_shanghai),
+            "rep_acknowledged": market_info(cls.rep_shanghai),
+            "north_new": market_info(cls.rep_north),
+            "outsider_new": market_info(cls.outsider, competitor_id=cls.shared_competitor.id),
+        }
+        cls.market_info_of["rep_acknowledged"].with_user(cls.manager).action_acknowledge()
         env.flush_all()
         Status = env["sales.daily.report.status"]
 
@@ -878,6 +919,11 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             "sales.sample.line": {f"line of {key}": (doc.line_ids, document_facts(doc))
                                   for key, doc in cls.sample_of.items()},
             "sales.visit": {key: (doc, document_facts(doc)) for key, doc in cls.visit_of.items()},
+            "sales.competitor": {"company A's": (cls.competitor, unit_facts("A")),
+                                 "shared": (cls.shared_competitor, cls.shared)},
+            "sales.market.info": {key: (info, {"author": role_of.get(info.user_id), "state": info.state,
+                                               "company": "A" if info.company_id == cls.company_a else "B"})
+                                  for key, info in cls.market_info_of.items()},
         }
         # XML-RPC with API keys: a password check costs 600,000 hashing rounds each time the
         # caches are cleared, an API key 6,000
@@ -980,12 +1026,15 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             "account.move.line": self.env["account.move.line"].search([], limit=1),
             "account.partial.reconcile": self.env["account.partial.reconcile"].search([], limit=1),
             "sales.sample": self.sample_of["clerk_sent"],
+            "sales.competitor": self.spare_competitor,
+            "res.currency": self.env.ref("base.EUR"),
         }
         special = {
             ("sales.daily.report", "team_id"): lambda: record.sudo().team_id,  # the author's own unit
             ("sales.business.trip", "team_id"): lambda: record.sudo().team_id,
             ("sales.sample", "team_id"): lambda: record.sudo().team_id,
             ("sales.visit", "team_id"): lambda: record.sudo().team_id,
+            ("sales.market.info", "team_id"): lambda: record.sudo().team_id,
             ("sales.org.role", "parent_id"): lambda: self.role_director,
             ("sales.training.program", "role_id"): lambda: self.spare_role,  # one programme a role
             ("sales.regional.plan.milestone", "user_id"): lambda: self.clerk_east,  # a person of the region
@@ -1376,6 +1425,27 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
                 "partner_id": self.customer.id, "visitor_names": "RPC", "purpose": "RPC", "user_id": self.rep_north.id,
                 "date_start": "2026-01-01 02:00:00", "date_end": "2026-01-01 08:00:00"}, set()),
         ]
+        creates += [
+            ("sales.market.info", "their own", lambda r: {"kind": "trend", "description": "RPC"}, everyone),
+            ("sales.market.info", "for someone else", lambda r: {
+                "kind": "trend", "description": "RPC", "user_id": self.rep_north.id}, set()),
+            ("sales.market.info", "for a day to come", lambda r: {
+                "kind": "trend", "description": "RPC", "date": fields.Date.to_string(today + timedelta(days=1))},
+             set()),
+            ("sales.market.info", "a price without its price", lambda r: {
+                "kind": "price", "competitor_id": self.shared_competitor.id, "product_description": "RPC",
+                "description": "RPC"}, set()),
+            ("sales.market.info", "already acknowledged", lambda r: {
+                "kind": "trend", "description": "RPC", "state": "acknowledged"}, set()),
+            ("sales.market.info", "in another company", lambda r: {
+                "kind": "trend", "description": "RPC", "company_id": other_company(r)}, set()),
+            ("sales.market.info", "from the rep's call", lambda r: {
+                "kind": "trend", "description": "RPC",
+                "daily_report_line_id": self.report_of["rep_draft"].line_ids[:1].id}, {"rep"}),
+            ("sales.competitor", "of their company", lambda r: {"name": "RPC competitor"},
+             {"manager", "regional", "director", "admin", "outsider"}),
+            ("sales.competitor", "shared", lambda r: {"name": "RPC competitor", "company_id": False}, {"admin"}),
+        ]
         for model, label, values, allowed in creates:
             for role in ROLES:
                 with self.subTest(cell=f"{role} × {model} {label} × create"):
@@ -1471,6 +1541,10 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             (self.visit_of["clerk_planned"], {"clerk"}),
             (self.visit_of["clerk_done"], set()),
             (self.visit_of["outsider_planned"], {"outsider"}),
+            (self.market_info_of["rep_new"], {"rep"}),  # before it is acknowledged
+            (self.market_info_of["rep_acknowledged"], set()),
+            (self.market_info_of["north_new"], set()),
+            (self.spare_competitor, {"admin"}),
             *((record, set()) for model in ("sales.customer.classification", "sales.daily.digest",
                                             "sales.daily.report.status", "sales.org.figure",
                                             "sales.org.assignment", "sales.customer.classify",
@@ -1665,6 +1739,12 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
                                                                          "admin"}),
             (self.visit_of["clerk_done"], "action_done", set()),
             (self.visit_of["clerk_done"], "action_cancel", set()),
+            (self.market_info_of["rep_new"], "action_acknowledge", LEADERS_OF_REP),
+            (self.market_info_of["rep_acknowledged"], "action_acknowledge", set()),
+            (self.market_info_of["north_new"], "action_acknowledge", {"director", "admin"}),
+            (self.market_info_of["outsider_new"], "action_acknowledge", set()),  # nobody above the outsider
+            (self.competitor, "action_view_market_info", company_a_roles),
+            (self.shared_competitor, "action_view_market_info", set(ROLES)),
         ]
         tried = {(record._name, method) for record, method, _allowed in calls}
         # create/write/unlink are the matrices above; message_subscribe and default_get below;
