@@ -88,6 +88,10 @@
         "wizards/sales_commission_export_views.xml",
         "views/sales_commission_settlement_line_views.xml",
         "views/sales_commission_dispute_views.xml",
+        "security/sales_collection_security.xml",
+        "data/sales_collection_data.xml",
+        "views/sales_collection_call_views.xml",
+        "report/sales_collection_report_views.xml",
     ],
     "assets": {
         "web.assets_backend": ["sales_team_org/static/src/check_in/*"],
@@ -117,5 +121,6 @@
         "demo/sales_scorecard_demo.xml",
         "demo/sales_commission_demo.xml",
         "demo/sales_commission_settlement_demo.xml",
+        "demo/sales_collection_demo.xml",
     ],
 }

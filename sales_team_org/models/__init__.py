@@ -63,3 +63,5 @@ from . import sales_key_account_takeover
 from . import sales_commission_settlement
 from . import sales_commission_settlement_line
 from . import sales_commission_dispute
+from . import account_move
+from . import sales_collection_call

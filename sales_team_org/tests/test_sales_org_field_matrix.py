@@ -319,6 +319,18 @@ ALLOW = {
         "rule_id", "mode", "date_from", "reason", "rate", "bonus_amount", "bonus_threshold", "fee_permille")},
     **{("sales.commission.compute", f): creator for f in ("company_id", "date_from")},
     **{("sales.commission.export", f): creator for f in ("date_from", "team_ids")},
+    # Collections: a call is the record of what was said, its caller corrects its channel and
+    # text; the invoice keeps the latest promise, written by the calls; the board is a view
+    **{("sales.collection.call", f): nobody for f in (
+        "move_id", "partner_id", "salesperson_id", "team_id", "company_id", "user_id", "date", "promised_date",
+        "promised_amount", "daily_report_line_id", "reminded")},
+    **{("sales.collection.call", f): creator for f in ("channel", "result")},
+    **{("account.move", f): nobody for f in (
+        "sales_promised_payment_date", "sales_promised_amount", "sales_last_collection_date")},
+    **{("sales.collection.report", f): nobody for f in (
+        "move_id", "user_id", "team_id", "partner_id", "company_id", "currency_id", "invoice_date",
+        "invoice_date_due", "days_overdue", "overdue", "age_bucket", "amount_total", "amount_residual",
+        "amount_overdue", "promised_date", "promised_amount", "promise_broken", "call_count", "last_call_date")},
 }
 # Written with the value it has (the author's own unit): an allowed write changes nothing.
 SAME_VALUE = {("sales.daily.report", "team_id"), ("sales.business.trip", "team_id"),
@@ -657,6 +669,17 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             "rule_id": cls.commission_rule.id, "mode": "correct", "reason": "T A typo"})
         cls.commission_compute = env["sales.commission.compute"].with_user(cls.sales_admin).create({})
         cls.commission_export = env["sales.commission.export"].with_user(cls.rep_shanghai).create({})
+        # Collections: the rep's invoice, past due, and the rep's call with a promise
+        cls.rep_invoice = env["account.move"].create({
+            "move_type": "out_invoice", "partner_id": cls.customer.id, "invoice_user_id": cls.rep_shanghai.id,
+            "team_id": cls.shanghai.id, "invoice_date": today - timedelta(days=40),
+            "invoice_date_due": today - timedelta(days=10),
+            "invoice_line_ids": [Command.create({"product_id": cls.product.id, "quantity": 1, "price_unit": 1000,
+                                                 "tax_ids": [Command.clear()]})]})
+        cls.rep_invoice.action_post()
+        cls.collection_call = env["sales.collection.call"].with_user(cls.rep_shanghai).create({
+            "move_id": cls.rep_invoice.id, "result": "T Pays next week",
+            "promised_date": today + timedelta(days=7), "promised_amount": 500})
         env.flush_all()
         Status = env["sales.daily.report.status"]
 
@@ -775,6 +798,10 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             "sales.commission.rule.version": {"admin's": (cls.rule_version_wizard, {"author": "admin"})},
             "sales.commission.compute": {"admin's": (cls.commission_compute, {"author": "admin"})},
             "sales.commission.export": {"rep's": (cls.commission_export, {"author": "rep"})},
+            "sales.collection.call": {"rep's": (cls.collection_call, {"author": "rep", "state": None, "company": "A"})},
+            "account.move": {"rep's invoice": (cls.rep_invoice, cls.shared)},
+            "sales.collection.report": {"rep's invoice": (env["sales.collection.report"].search([
+                ("move_id", "=", cls.rep_invoice.id)]), unit_facts("A"))},
         }
         # XML-RPC with API keys: a password check costs 600,000 hashing rounds each time the
         # caches are cleared, an API key 6,000
@@ -875,6 +902,7 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             "account.move": self.env["account.move"].search([], limit=1),
             "account.move.line": self.env["account.move.line"].search([], limit=1),
             "account.partial.reconcile": self.env["account.partial.reconcile"].search([], limit=1),
+            "res.currency": self.env.ref("base.USD"),
         }
         special = {
             ("sales.daily.report", "team_id"): lambda: record.sudo().team_id,  # the author's own unit
@@ -1218,6 +1246,25 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
                 "rule_id": self.commission_rule.id, "mode": "correct"}, {"admin"}),
             ("sales.commission.compute", "an assistant", lambda r: {}, {"admin"}),
             ("sales.commission.export", "their own", lambda r: {}, everyone),
+            # a collection call: by the invoice's salesperson, the people of its unit or a unit above
+            # (the clerk), its leaders, the sales administrator
+            ("sales.collection.call", "about the rep's invoice", lambda r: {
+                "move_id": self.rep_invoice.id, "result": "RPC"}, {"rep", "clerk", *LEADERS_OF_REP}),
+            ("sales.collection.call", "for someone else", lambda r: {
+                "move_id": self.rep_invoice.id, "user_id": self.rep_shanghai.id if r != "rep" else self.manager.id},
+             set()),
+            ("sales.collection.call", "promising more than is due", lambda r: {
+                "move_id": self.rep_invoice.id, "promised_date": fields.Date.to_string(today),
+                "promised_amount": 1000.01}, set()),
+            ("sales.collection.call", "with a promise for a day past", lambda r: {
+                "move_id": self.rep_invoice.id, "promised_date": fields.Date.to_string(today - timedelta(days=1))},
+             set()),
+            ("sales.collection.call", "already reminded", lambda r: {
+                "move_id": self.rep_invoice.id, "reminded": True}, set()),
+            ("account.move", "with a promise", lambda r: {
+                "move_type": "out_invoice", "partner_id": self.customer.id,
+                "sales_promised_payment_date": fields.Date.to_string(today)}, set()),
+            ("sales.collection.report", "a row", lambda r: {}, set()),
             ("sales.commission.dispute", "with its adjustment", lambda r: {
                 "line_id": self.settlement_of["rep_confirmed"].line_ids[2].id, "description": "RPC",
                 "amount_granted": 100}, set()),
@@ -1305,6 +1352,7 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             (self.settlement_of["rep_confirmed"].line_ids, set()),
             (self.dispute_of["rep_draft"], {"rep"}),
             (self.dispute_of["rep_submitted"], set()),
+            (self.collection_call, {"admin"}),  # the history of a collection: the sales administrator only
             *((record, set()) for model in ("sales.customer.classification", "sales.daily.digest",
                                             "sales.daily.report.status", "sales.org.figure",
                                             "sales.org.assignment", "sales.customer.classify",
@@ -1312,7 +1360,8 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
                                             "sales.target.unlock", "sales.target.breakdown",
                                             "sales.target.export", "sales.scorecard.export",
                                             "sales.key.account.wizard", "sales.commission.rule.version",
-                                            "sales.commission.compute", "sales.commission.export")
+                                            "sales.commission.compute", "sales.commission.export",
+                                            "sales.collection.report")
               for record, _facts in self.records[model].values()),
         ]
         for record, allowed in unlinks:
@@ -1476,6 +1525,9 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             (self.rule_version_wizard, "action_apply", {"admin"}),
             (self.commission_compute, "action_compute", {"admin"}),
             (self.commission_export, "action_export", {"rep"}),
+            # the board's row opens its invoice for whoever reads the row (Odoo's rules decide then)
+            (self.records["sales.collection.report"]["rep's invoice"][0], "action_open_invoice",
+             {"rep", *LEADERS_OF_REP}),
         ]
         tried = {(record._name, method) for record, method, _allowed in calls}
         # create/write/unlink are the matrices above; message_subscribe and default_get below;
