@@ -101,6 +101,10 @@
         "views/sales_visit_views.xml",
         "views/sales_competitor_views.xml",
         "views/sales_market_info_views.xml",
+        "security/sales_collection_security.xml",
+        "data/sales_collection_data.xml",
+        "views/sales_collection_call_views.xml",
+        "report/sales_collection_report_views.xml",
     ],
     "assets": {
         "web.assets_backend": ["sales_team_org/static/src/check_in/*"],
@@ -134,5 +138,6 @@
         "demo/sales_sample_demo.xml",
         "demo/sales_visit_demo.xml",
         "demo/sales_market_info_demo.xml",
+        "demo/sales_collection_demo.xml",
     ],
 }

@@ -70,3 +70,5 @@ from . import sales_sample_line
 from . import sales_visit
 from . import sales_competitor
 from . import sales_market_info
+from . import account_move
+from . import sales_collection_call

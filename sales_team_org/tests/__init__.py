@@ -57,3 +57,4 @@ from . import test_sales_return_request
 from . import test_sales_sample
 from . import test_sales_visit
 from . import test_sales_market_info
+from . import test_sales_collection

@@ -389,6 +389,18 @@ ALLOW = {
     **{("sales.market.info", f): nobody for f in MAIL_FIELDS | {
         "user_id", "company_id", "region_id", "daily_report_line_id", "state", "acknowledged_by_id",
         "acknowledged_date"}},
+    # Collections: a call is the record of what was said, its caller corrects its channel and
+    # text; the invoice keeps the latest promise, written by the calls; the board is a view
+    **{("sales.collection.call", f): nobody for f in (
+        "move_id", "partner_id", "salesperson_id", "team_id", "company_id", "user_id", "date", "promised_date",
+        "promised_amount", "daily_report_line_id", "reminded")},
+    **{("sales.collection.call", f): creator for f in ("channel", "result")},
+    **{("account.move", f): nobody for f in (
+        "sales_promised_payment_date", "sales_promised_amount", "sales_last_collection_date")},
+    **{("sales.collection.report", f): nobody for f in (
+        "move_id", "user_id", "team_id", "partner_id", "company_id", "currency_id", "invoice_date",
+        "invoice_date_due", "days_overdue", "overdue", "age_bucket", "amount_total", "amount_residual",
+        "amount_overdue", "promised_date", "promised_amount", "promise_broken", "call_count", "last_call_date")},
 }
 # Written with the value it has (the author's own unit): an allowed write changes nothing.
 SAME_VALUE = {("sales.daily.report", "team_id"), ("sales.business.trip", "team_id"),
@@ -794,6 +806,17 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             "outsider_new": market_info(cls.outsider, competitor_id=cls.shared_competitor.id),
         }
         cls.market_info_of["rep_acknowledged"].with_user(cls.manager).action_acknowledge()
+        # Collections: the rep's invoice, past due, and the rep's call with a promise
+        cls.rep_invoice = env["account.move"].create({
+            "move_type": "out_invoice", "partner_id": cls.customer.id, "invoice_user_id": cls.rep_shanghai.id,
+            "team_id": cls.shanghai.id, "invoice_date": today - timedelta(days=40),
+            "invoice_date_due": today - timedelta(days=10),
+            "invoice_line_ids": [Command.create({"product_id": cls.product.id, "quantity": 1, "price_unit": 1000,
+                                                 "tax_ids": [Command.clear()]})]})
+        cls.rep_invoice.action_post()
+        cls.collection_call = env["sales.collection.call"].with_user(cls.rep_shanghai).create({
+            "move_id": cls.rep_invoice.id, "result": "T Pays next week",
+            "promised_date": today + timedelta(days=7), "promised_amount": 500})
         env.flush_all()
         Status = env["sales.daily.report.status"]
 
@@ -924,6 +947,10 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             "sales.market.info": {key: (info, {"author": role_of.get(info.user_id), "state": info.state,
                                                "company": "A" if info.company_id == cls.company_a else "B"})
                                   for key, info in cls.market_info_of.items()},
+            "sales.collection.call": {"rep's": (cls.collection_call, {"author": "rep", "state": None, "company": "A"})},
+            "account.move": {"rep's invoice": (cls.rep_invoice, cls.shared)},
+            "sales.collection.report": {"rep's invoice": (env["sales.collection.report"].search([
+                ("move_id", "=", cls.rep_invoice.id)]), unit_facts("A"))},
         }
         # XML-RPC with API keys: a password check costs 600,000 hashing rounds each time the
         # caches are cleared, an API key 6,000
@@ -1028,6 +1055,7 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             "sales.sample": self.sample_of["clerk_sent"],
             "sales.competitor": self.spare_competitor,
             "res.currency": self.env.ref("base.EUR"),
+            "res.currency": self.env.ref("base.USD"),
         }
         special = {
             ("sales.daily.report", "team_id"): lambda: record.sudo().team_id,  # the author's own unit
@@ -1376,6 +1404,25 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
                 "rule_id": self.commission_rule.id, "mode": "correct"}, {"admin"}),
             ("sales.commission.compute", "an assistant", lambda r: {}, {"admin"}),
             ("sales.commission.export", "their own", lambda r: {}, everyone),
+            # a collection call: by the invoice's salesperson, the people of its unit or a unit above
+            # (the clerk), its leaders, the sales administrator
+            ("sales.collection.call", "about the rep's invoice", lambda r: {
+                "move_id": self.rep_invoice.id, "result": "RPC"}, {"rep", "clerk", *LEADERS_OF_REP}),
+            ("sales.collection.call", "for someone else", lambda r: {
+                "move_id": self.rep_invoice.id, "user_id": self.rep_shanghai.id if r != "rep" else self.manager.id},
+             set()),
+            ("sales.collection.call", "promising more than is due", lambda r: {
+                "move_id": self.rep_invoice.id, "promised_date": fields.Date.to_string(today),
+                "promised_amount": 1000.01}, set()),
+            ("sales.collection.call", "with a promise for a day past", lambda r: {
+                "move_id": self.rep_invoice.id, "promised_date": fields.Date.to_string(today - timedelta(days=1))},
+             set()),
+            ("sales.collection.call", "already reminded", lambda r: {
+                "move_id": self.rep_invoice.id, "reminded": True}, set()),
+            ("account.move", "with a promise", lambda r: {
+                "move_type": "out_invoice", "partner_id": self.customer.id,
+                "sales_promised_payment_date": fields.Date.to_string(today)}, set()),
+            ("sales.collection.report", "a row", lambda r: {}, set()),
             ("sales.commission.dispute", "with its adjustment", lambda r: {
                 "line_id": self.settlement_of["rep_confirmed"].line_ids[2].id, "description": "RPC",
                 "amount_granted": 100}, set()),
@@ -1545,6 +1592,7 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             (self.market_info_of["rep_acknowledged"], set()),
             (self.market_info_of["north_new"], set()),
             (self.spare_competitor, {"admin"}),
+            (self.collection_call, {"admin"}),  # the history of a collection: the sales administrator only
             *((record, set()) for model in ("sales.customer.classification", "sales.daily.digest",
                                             "sales.daily.report.status", "sales.org.figure",
                                             "sales.org.assignment", "sales.customer.classify",
@@ -1552,7 +1600,8 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
                                             "sales.target.unlock", "sales.target.breakdown",
                                             "sales.target.export", "sales.scorecard.export",
                                             "sales.key.account.wizard", "sales.commission.rule.version",
-                                            "sales.commission.compute", "sales.commission.export")
+                                            "sales.commission.compute", "sales.commission.export",
+                                            "sales.collection.report")
               for record, _facts in self.records[model].values()),
         ]
         for record, allowed in unlinks:
@@ -1745,6 +1794,9 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             (self.market_info_of["outsider_new"], "action_acknowledge", set()),  # nobody above the outsider
             (self.competitor, "action_view_market_info", company_a_roles),
             (self.shared_competitor, "action_view_market_info", set(ROLES)),
+            # the board's row opens its invoice for whoever reads the row (Odoo's rules decide then)
+            (self.records["sales.collection.report"]["rep's invoice"][0], "action_open_invoice",
+             {"rep", *LEADERS_OF_REP}),
         ]
         tried = {(record._name, method) for record, method, _allowed in calls}
         # create/write/unlink are the matrices above; message_subscribe and default_get below;
