@@ -63,3 +63,4 @@ from . import sales_key_account_takeover
 from . import sales_commission_settlement
 from . import sales_commission_settlement_line
 from . import sales_commission_dispute
+from . import sales_order_delay

@@ -97,6 +97,12 @@ def target_setter(cell):
     return cell["state"] == "draft" and cell["role"] in cell["setters"]
 
 
+def order_follower(cell):
+    """A confirmed order's production: who may change the order and follows it (its salesperson,
+    the people of its unit, the leaders above it)."""
+    return cell["state"] == "sale" and cell["role"] in cell.get("followers", ())
+
+
 WORKFLOW = {"user_id", "company_id", "name", "state", "approver_id", "reviewer_id", "review_date", "submit_date",
             "read_by_id", "read_date", *MAIL_FIELDS}
 ALLOW = {
@@ -319,6 +325,15 @@ ALLOW = {
         "rule_id", "mode", "date_from", "reason", "rate", "bonus_amount", "bonus_threshold", "fee_permille")},
     **{("sales.commission.compute", f): creator for f in ("company_id", "date_from")},
     **{("sales.commission.export", f): creator for f in ("date_from", "team_ids")},
+    # Order follow-up: the production state is entered on confirmed orders by their people; the
+    # promised date is computed; delays are history, written by the delay assistant only
+    ("sale.order", "sales_production_state"): order_follower,
+    **{("sale.order", f): nobody for f in ("sales_promised_date", "sales_delay_ids")},
+    **{("sales.order.delay", f): nobody for f in (
+        "order_id", "partner_id", "team_id", "company_id", "user_id", "date", "old_date", "new_date", "reason",
+        "message")},
+    ("sales.order.delay.wizard", "order_id"): nobody,  # the order it was opened from
+    **{("sales.order.delay.wizard", f): creator for f in ("new_date", "reason", "message")},
 }
 # Written with the value it has (the author's own unit): an allowed write changes nothing.
 SAME_VALUE = {("sales.daily.report", "team_id"), ("sales.business.trip", "team_id"),
@@ -657,6 +672,16 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             "rule_id": cls.commission_rule.id, "mode": "correct", "reason": "T A typo"})
         cls.commission_compute = env["sales.commission.compute"].with_user(cls.sales_admin).create({})
         cls.commission_export = env["sales.commission.export"].with_user(cls.rep_shanghai).create({})
+        # Order follow-up: the rep's confirmed order, delayed once by the rep; a delay to declare
+        cls.followed_order = env["sale.order"].create({
+            "partner_id": cls.customer.id, "user_id": cls.rep_shanghai.id, "team_id": cls.shanghai.id,
+            "order_line": [Command.create({"product_id": cls.product.id, "product_uom_qty": 1})]})
+        cls.followed_order.action_confirm()
+        env["sales.order.delay.wizard"].with_user(cls.rep_shanghai).create({
+            "order_id": cls.followed_order.id, "new_date": today + timedelta(days=10), "reason": "T Motors late",
+        }).action_declare()
+        cls.delay_wizard = env["sales.order.delay.wizard"].with_user(cls.rep_shanghai).create({
+            "order_id": cls.followed_order.id, "new_date": today + timedelta(days=20), "reason": "T Paint late"})
         env.flush_all()
         Status = env["sales.daily.report.status"]
 
@@ -704,7 +729,9 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             "sales.org.figure": {"rep's call": (env["sales.org.figure"].search([
                 ("user_id", "=", cls.rep_shanghai.id), ("kind", "=", "line")], limit=1), unit_facts("A"))},
             "mail.message": {"rep's comment": (cls.rep_comment, cls.shared)},
-            "sale.order": {"rep's quotation": (cls.orders[cls.rep_shanghai], cls.shared)},
+            "sale.order": {"rep's quotation": (cls.orders[cls.rep_shanghai], cls.shared),
+                           "rep's order": (cls.followed_order, {"author": "rep", "state": "sale", "company": "A",
+                                                                "followers": {"rep", *LEADERS_OF_REP}})},
             "sale.report": {"rep's quotation": (env["sale.report"].search([("user_id", "=", cls.rep_shanghai.id)],
                                                                         limit=1), cls.shared)},
             "sales.customer.classify": {"manager's": (cls.classify_wizard, {"author": "manager"})},
@@ -775,6 +802,8 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             "sales.commission.rule.version": {"admin's": (cls.rule_version_wizard, {"author": "admin"})},
             "sales.commission.compute": {"admin's": (cls.commission_compute, {"author": "admin"})},
             "sales.commission.export": {"rep's": (cls.commission_export, {"author": "rep"})},
+            "sales.order.delay": {"rep's order's": (cls.followed_order.sales_delay_ids, unit_facts("A"))},
+            "sales.order.delay.wizard": {"rep's": (cls.delay_wizard, {"author": "rep"})},
         }
         # XML-RPC with API keys: a password check costs 600,000 hashing rounds each time the
         # caches are cleared, an API key 6,000
@@ -1218,6 +1247,14 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
                 "rule_id": self.commission_rule.id, "mode": "correct"}, {"admin"}),
             ("sales.commission.compute", "an assistant", lambda r: {}, {"admin"}),
             ("sales.commission.export", "their own", lambda r: {}, everyone),
+            ("sale.order", "already produced", lambda r: {
+                "partner_id": self.customer.id, "sales_production_state": "produced"}, set()),
+            ("sales.order.delay", "by hand", lambda r: {
+                "order_id": self.followed_order.id, "company_id": self.company_a.id, "user_id": self.rep_shanghai.id,
+                "new_date": "2026-01-01 10:00:00", "reason": "RPC"}, set()),
+            ("sales.order.delay.wizard", "on the rep's order", lambda r: {
+                "order_id": self.followed_order.id, "new_date": fields.Date.to_string(today + timedelta(days=30)),
+                "reason": "RPC"}, {"rep", *LEADERS_OF_REP}),
             ("sales.commission.dispute", "with its adjustment", lambda r: {
                 "line_id": self.settlement_of["rep_confirmed"].line_ids[2].id, "description": "RPC",
                 "amount_granted": 100}, set()),
@@ -1312,7 +1349,8 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
                                             "sales.target.unlock", "sales.target.breakdown",
                                             "sales.target.export", "sales.scorecard.export",
                                             "sales.key.account.wizard", "sales.commission.rule.version",
-                                            "sales.commission.compute", "sales.commission.export")
+                                            "sales.commission.compute", "sales.commission.export",
+                                            "sales.order.delay", "sales.order.delay.wizard")
               for record, _facts in self.records[model].values()),
         ]
         for record, allowed in unlinks:
@@ -1476,6 +1514,10 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             (self.rule_version_wizard, "action_apply", {"admin"}),
             (self.commission_compute, "action_compute", {"admin"}),
             (self.commission_export, "action_export", {"rep"}),
+            (self.followed_order, "action_open_delay_wizard", {"rep", *LEADERS_OF_REP}),
+            (self.followed_order, "action_view_delays", {"rep", *LEADERS_OF_REP}),
+            (self.orders[self.rep_shanghai], "action_open_delay_wizard", set()),  # a quotation
+            (self.delay_wizard, "action_declare", {"rep"}),
         ]
         tried = {(record._name, method) for record, method, _allowed in calls}
         # create/write/unlink are the matrices above; message_subscribe and default_get below;
