@@ -25,6 +25,7 @@
         "security/sales_commission_export_security.xml",
         "security/sales_return_request_security.xml",
         "security/sales_market_info_security.xml",
+        "security/sales_order_delay_security.xml",
         "security/ir.model.access.csv",
         "data/ir_cron_data.xml",
         "data/mail_activity_type_data.xml",
@@ -105,6 +106,9 @@
         "data/sales_collection_data.xml",
         "views/sales_collection_call_views.xml",
         "report/sales_collection_report_views.xml",
+        "data/sales_order_delay_data.xml",
+        "views/sales_order_delay_views.xml",
+        "wizards/sales_order_delay_wizard_views.xml",
     ],
     "assets": {
         "web.assets_backend": ["sales_team_org/static/src/check_in/*"],
@@ -139,5 +143,6 @@
         "demo/sales_visit_demo.xml",
         "demo/sales_market_info_demo.xml",
         "demo/sales_collection_demo.xml",
+        "demo/sales_order_followup_demo.xml",
     ],
 }

@@ -72,3 +72,4 @@ from . import sales_competitor
 from . import sales_market_info
 from . import account_move
 from . import sales_collection_call
+from . import sales_order_delay

@@ -2,14 +2,36 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.osv import expression
 
 OPEN_REQUEST_STATES = ("draft", "submitted", "returned")
+
+# 跟单: what the order's people enter about its production, up to its leaving the factory
+PRODUCTION_STATES = [
+    ("to_produce", "To Produce"),
+    ("in_production", "In Production"),
+    ("produced", "Produced"),
+    ("shipped", "Shipped"),
+    ("delivered", "Delivered"),
+]
+# where it stands: Odoo's deliveries when Inventory ships the order, else the state entered
+FOLLOWUP_STATES = [*PRODUCTION_STATES[:4], ("partly_shipped", "Partly Shipped"), PRODUCTION_STATES[4]]
+FOLLOWUP_RISKS = [("late", "Late"), ("at_risk", "At Risk"), ("on_time", "On Time")]
+NOT_PRODUCED = ("to_produce", "in_production")
+# Inventory's delivery status of an order -> where it stands (pending: the state entered)
+DELIVERY_FOLLOWUP = {"full": "delivered", "partial": "partly_shipped", "started": "partly_shipped"}
+
+
+def negate(domain):
+    """The domain's negation, pushed down to its leaves: a column that is empty satisfies a
+    negated leaf as Odoo's own operators read it (a SQL NOT over an empty column would not)."""
+    return expression.distribute_not(["!", *expression.normalize_domain(domain)])
 
 
 class SaleOrder(models.Model):
     _name = "sale.order"
     _inherit = ["sale.order", "sales.org.guarded.mixin"]
-    _sales_org_system_fields = frozenset({"sales_quotation_sent_date"})
+    _sales_org_system_fields = frozenset({"sales_quotation_sent_date", "sales_promised_date", "sales_delay_ids"})
 
     # Odoo's "Send by Email" posts a plain comment and changes the state untracked: the figures
     # count a quotation sent from this date, set once by the server.
@@ -28,6 +50,27 @@ class SaleOrder(models.Model):
         [("draft", "Draft"), ("submitted", "Submitted"), ("approved", "Approved"), ("refused", "Refused"),
          ("returned", "Returned"), ("cancelled", "Cancelled")],
         string="Price Reduction Status", compute="_compute_price_reduction")
+    # 跟单: followed until it leaves the factory; a delay is told to the customer early
+    sales_promised_date = fields.Datetime(
+        string="Promised Date", compute="_compute_sales_promised_date", store=True, index="btree_not_null",
+        help="The delivery date promised to the customer: the order's delivery date, else the date expected "
+        "from its products' lead times.")
+    sales_production_state = fields.Selection(
+        PRODUCTION_STATES, string="Production", default="to_produce", required=True, copy=False,
+        tracking=True, group_expand=True,
+        help="Entered by the order's salesperson, the people of its unit or its leaders as production goes on.")
+    sales_followup_state = fields.Selection(
+        FOLLOWUP_STATES, string="Follow-up Status", compute="_compute_sales_followup_state",
+        search="_search_sales_followup_state",
+        help="From Odoo's deliveries when Inventory ships the order, else the production state entered.")
+    sales_followup_risk = fields.Selection(
+        FOLLOWUP_RISKS, string="Delivery Risk", compute="_compute_sales_followup_risk",
+        search="_search_sales_followup_risk",
+        help="Late: the promised date has passed and the order is not delivered. At risk: it is promised "
+        "within the next days and not produced yet.")
+    sales_delay_ids = fields.One2many("sales.order.delay", "order_id", string="Delays", readonly=True)
+    sales_delay_count = fields.Integer(string="Delay Count", compute="_compute_sales_delay")
+    sales_last_delay_id = fields.Many2one("sales.order.delay", string="Last Delay", compute="_compute_sales_delay")
 
     @api.depends("order_line.price_floor_status")
     def _compute_price_approval_needed(self):
@@ -47,6 +90,87 @@ class SaleOrder(models.Model):
             order.price_reduction_id = found[:1]
             order.price_reduction_state = found[:1].state
 
+    @api.depends("state", "commitment_date", "expected_date")
+    def _compute_sales_promised_date(self):
+        # a quotation's expected date moves with the clock: promised only once confirmed
+        for order in self:
+            order.sales_promised_date = order.commitment_date or (order.state == "sale" and order.expected_date)
+
+    @api.depends(lambda self: ["sales_production_state"] + (
+        ["delivery_status"] if "delivery_status" in self._fields else []))
+    def _compute_sales_followup_state(self):
+        shipped = "delivery_status" in self._fields
+        for order in self:
+            order.sales_followup_state = (shipped and DELIVERY_FOLLOWUP.get(order.delivery_status)) \
+                or order.sales_production_state
+
+    def _search_sales_followup_state(self, operator, value):
+        if operator not in ("=", "!=", "in", "not in"):
+            raise UserError(self.env._("The follow-up status is searched by its value only."))
+        values = {value} if operator in ("=", "!=") else set(value)
+        if "delivery_status" in self._fields:
+            entered = ["|", ("delivery_status", "=", False), ("delivery_status", "=", "pending")]
+            shipped = {state: [status for status, mapped in DELIVERY_FOLLOWUP.items() if mapped == state]
+                       for state in values}
+            domains = [["|", ("delivery_status", "in", shipped[state]),
+                        "&", ("sales_production_state", "=", state), *entered] for state in values]
+        else:
+            domains = [[("sales_production_state", "=", state)] for state in values]
+        domain = expression.OR(domains)
+        return negate(domain) if operator in ("!=", "not in") else domain
+
+    def _sales_followup_bounds(self, companies):
+        """{company: (start of its today, end of the at-risk window)} as naive UTC datetimes."""
+        days = self.env["ir.config_parameter"].sudo().get_param("sales_team_org.followup_risk_days", "3")
+        days = int(days) if days.strip().isdigit() else 3
+        result = {}
+        for company in companies:
+            today = company._sales_org_today()
+            result[company] = (company._sales_org_day_bounds(today)[0],
+                               company._sales_org_day_bounds(today, days=max(days, 0) + 1)[1])
+        return result
+
+    @api.depends("state", "sales_promised_date", "sales_followup_state")
+    def _compute_sales_followup_risk(self):
+        bounds = self._sales_followup_bounds(self.company_id)
+        for order in self:
+            promised = order.sales_promised_date
+            if order.state != "sale":
+                order.sales_followup_risk = False
+            elif promised and promised < bounds[order.company_id][0] and order.sales_followup_state != "delivered":
+                order.sales_followup_risk = "late"
+            elif promised and promised < bounds[order.company_id][1] and order.sales_followup_state in NOT_PRODUCED:
+                order.sales_followup_risk = "at_risk"
+            else:
+                order.sales_followup_risk = "on_time"
+
+    def _search_sales_followup_risk(self, operator, value):
+        if operator not in ("=", "!=", "in", "not in"):
+            raise UserError(self.env._("The delivery risk is searched by its value only."))
+        values = {value} if operator in ("=", "!=") else set(value)
+        bounds = self._sales_followup_bounds(self.env["res.company"].sudo().search([]))
+        late = ["&", ("sales_followup_state", "!=", "delivered"), *expression.OR([
+            [("company_id", "=", company.id), ("sales_promised_date", "!=", False), ("sales_promised_date", "<", start)]
+            for company, (start, _end) in bounds.items()])]
+        at_risk = ["&", ("sales_followup_state", "in", NOT_PRODUCED), *expression.OR([
+            [("company_id", "=", company.id), ("sales_promised_date", "!=", False), ("sales_promised_date", ">=", start),
+             ("sales_promised_date", "<", end)]
+            for company, (start, end) in bounds.items()])]
+        risks = {"late": late, "at_risk": at_risk, "on_time": negate(expression.OR([late, at_risk]))}
+        domain = ["&", ("state", "=", "sale"), *expression.OR([risks[risk] for risk in values if risk in risks])]
+        return negate(domain) if operator in ("!=", "not in") else domain
+
+    def _compute_sales_delay(self):
+        delays = self.env["sales.order.delay"].sudo().search([("order_id", "in", self._origin.ids)],
+                                                            order="id desc")
+        by_order = defaultdict(lambda: delays.browse())
+        for delay in delays:
+            by_order[delay.order_id.id] |= delay
+        for order in self:
+            found = by_order[order._origin.id]
+            order.sales_delay_count = len(found)
+            order.sales_last_delay_id = found[:1]
+
     def action_confirm(self):
         # every confirmation goes through here: the button, RPC, a list's mass action, the portal's
         # signature (_validate_order) and an online payment (_check_amount_and_confirm_order)
@@ -55,6 +179,9 @@ class SaleOrder(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        if not self.env.su and any(vals.get("sales_production_state", "to_produce") != "to_produce"
+                                   for vals in vals_list):
+            raise UserError(self.env._("A new order is still to produce: its production is followed once confirmed."))
         orders = super().create(vals_list)
         orders.user_id._sales_training_check_salesperson()  # the salesperson may come from the customer
         return orders
@@ -70,6 +197,8 @@ class SaleOrder(models.Model):
             user._sales_training_check_salesperson()
         # a new customer gives an order without salesperson the customer's
         unassigned = self.filtered(lambda order: not order.user_id) if "partner_id" in vals else self.browse()
+        if "sales_production_state" in vals and not self.env.su:
+            self._sales_followup_check_follower()
         res = super().write(vals)
         unassigned.user_id._sales_training_check_salesperson()
         return res
@@ -214,3 +343,59 @@ class SaleOrder(models.Model):
     def _sales_org_mark_sent(self):
         self.filtered(lambda order: not order.sales_quotation_sent_date).sudo().sales_quotation_sent_date = \
             fields.Datetime.now()
+
+    # ------------------------------------------------------------------
+    # 跟单: order follow-up
+    # ------------------------------------------------------------------
+
+    def _sales_followup_check_follower(self):
+        """The production and the delays of confirmed orders are entered by who may change them and
+        follows them: their salesperson, the people of their unit, the leaders above it (they read
+        it as theirs) or everyone's salespeople."""
+        if self.env.su:
+            return
+        user = self.env.user
+        for order in self:
+            if order.state != "sale":
+                raise UserError(self.env._(
+                    "%(order)s is not a confirmed order: its production is followed once it is confirmed.",
+                    order=order.name))
+        self.check_access("write")
+        if user.has_group("sales_team.group_sale_salesman_all_leads"):
+            return
+        own_units = self.env["crm.team.member"].sudo().search([("user_id", "=", user.id)]).crm_team_id
+        scope = user.sales_org_team_ids
+        for order in self:
+            if order.user_id != user and not (order.team_id and order.team_id in own_units | scope):
+                raise AccessError(self.env._(
+                    "%(order)s is followed by its salesperson, the people of its unit and the leaders above it.",
+                    order=order.name))
+
+    def _sales_followup_leader(self):
+        """The nearest unit leader of the order's unit and the units above it."""
+        self.ensure_one()
+        team = self.team_id.sudo()
+        while team and not team.user_id:
+            team = team.parent_id
+        return team.user_id
+
+    def action_open_delay_wizard(self):
+        """Declare a delay: the new date, the reason and the message to the customer."""
+        self.ensure_one()
+        self._sales_followup_check_follower()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Declare a Delay"),
+            "res_model": "sales.order.delay.wizard",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {"default_order_id": self.id},
+        }
+
+    def action_view_delays(self):
+        self.ensure_one()
+        self.check_access("read")
+        action = self.env["ir.actions.act_window"]._for_xml_id("sales_team_org.sales_order_delay_action")
+        action["domain"] = [("order_id", "=", self.id)]
+        action["context"] = {"create": False}
+        return action

@@ -58,3 +58,4 @@ from . import test_sales_sample
 from . import test_sales_visit
 from . import test_sales_market_info
 from . import test_sales_collection
+from . import test_sales_order_followup

@@ -122,6 +122,10 @@ def author_of_new(cell):
 def competitor_keeper(cell):
     """A competitor: the leaders of its company, or the sales administrator (the shared ones his only)."""
     return sales_admin(cell) or cell["company"] == "A" and cell["role"] in ("manager", "regional", "director")
+def order_follower(cell):
+    """A confirmed order's production: who may change the order and follows it (its salesperson,
+    the people of its unit, the leaders above it)."""
+    return cell["state"] == "sale" and cell["role"] in cell.get("followers", ())
 
 
 WORKFLOW = {"user_id", "company_id", "name", "state", "approver_id", "reviewer_id", "review_date", "submit_date",
@@ -401,6 +405,15 @@ ALLOW = {
         "move_id", "user_id", "team_id", "partner_id", "company_id", "currency_id", "invoice_date",
         "invoice_date_due", "days_overdue", "overdue", "age_bucket", "amount_total", "amount_residual",
         "amount_overdue", "promised_date", "promised_amount", "promise_broken", "call_count", "last_call_date")},
+    # Order follow-up: the production state is entered on confirmed orders by their people; the
+    # promised date is computed; delays are history, written by the delay assistant only
+    ("sale.order", "sales_production_state"): order_follower,
+    **{("sale.order", f): nobody for f in ("sales_promised_date", "sales_delay_ids")},
+    **{("sales.order.delay", f): nobody for f in (
+        "order_id", "partner_id", "team_id", "company_id", "user_id", "date", "old_date", "new_date", "reason",
+        "message")},
+    ("sales.order.delay.wizard", "order_id"): nobody,  # the order it was opened from
+    **{("sales.order.delay.wizard", f): creator for f in ("new_date", "reason", "message")},
 }
 # Written with the value it has (the author's own unit): an allowed write changes nothing.
 SAME_VALUE = {("sales.daily.report", "team_id"), ("sales.business.trip", "team_id"),
@@ -817,6 +830,16 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
         cls.collection_call = env["sales.collection.call"].with_user(cls.rep_shanghai).create({
             "move_id": cls.rep_invoice.id, "result": "T Pays next week",
             "promised_date": today + timedelta(days=7), "promised_amount": 500})
+        # Order follow-up: the rep's confirmed order, delayed once by the rep; a delay to declare
+        cls.followed_order = env["sale.order"].create({
+            "partner_id": cls.customer.id, "user_id": cls.rep_shanghai.id, "team_id": cls.shanghai.id,
+            "order_line": [Command.create({"product_id": cls.product.id, "product_uom_qty": 1})]})
+        cls.followed_order.action_confirm()
+        env["sales.order.delay.wizard"].with_user(cls.rep_shanghai).create({
+            "order_id": cls.followed_order.id, "new_date": today + timedelta(days=10), "reason": "T Motors late",
+        }).action_declare()
+        cls.delay_wizard = env["sales.order.delay.wizard"].with_user(cls.rep_shanghai).create({
+            "order_id": cls.followed_order.id, "new_date": today + timedelta(days=20), "reason": "T Paint late"})
         env.flush_all()
         Status = env["sales.daily.report.status"]
 
@@ -864,7 +887,9 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             "sales.org.figure": {"rep's call": (env["sales.org.figure"].search([
                 ("user_id", "=", cls.rep_shanghai.id), ("kind", "=", "line")], limit=1), unit_facts("A"))},
             "mail.message": {"rep's comment": (cls.rep_comment, cls.shared)},
-            "sale.order": {"rep's quotation": (cls.orders[cls.rep_shanghai], cls.shared)},
+            "sale.order": {"rep's quotation": (cls.orders[cls.rep_shanghai], cls.shared),
+                           "rep's order": (cls.followed_order, {"author": "rep", "state": "sale", "company": "A",
+                                                                "followers": {"rep", *LEADERS_OF_REP}})},
             "sale.report": {"rep's quotation": (env["sale.report"].search([("user_id", "=", cls.rep_shanghai.id)],
                                                                         limit=1), cls.shared)},
             "sales.customer.classify": {"manager's": (cls.classify_wizard, {"author": "manager"})},
@@ -951,6 +976,8 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             "account.move": {"rep's invoice": (cls.rep_invoice, cls.shared)},
             "sales.collection.report": {"rep's invoice": (env["sales.collection.report"].search([
                 ("move_id", "=", cls.rep_invoice.id)]), unit_facts("A"))},
+            "sales.order.delay": {"rep's order's": (cls.followed_order.sales_delay_ids, unit_facts("A"))},
+            "sales.order.delay.wizard": {"rep's": (cls.delay_wizard, {"author": "rep"})},
         }
         # XML-RPC with API keys: a password check costs 600,000 hashing rounds each time the
         # caches are cleared, an API key 6,000
@@ -1423,6 +1450,14 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
                 "move_type": "out_invoice", "partner_id": self.customer.id,
                 "sales_promised_payment_date": fields.Date.to_string(today)}, set()),
             ("sales.collection.report", "a row", lambda r: {}, set()),
+            ("sale.order", "already produced", lambda r: {
+                "partner_id": self.customer.id, "sales_production_state": "produced"}, set()),
+            ("sales.order.delay", "by hand", lambda r: {
+                "order_id": self.followed_order.id, "company_id": self.company_a.id, "user_id": self.rep_shanghai.id,
+                "new_date": "2026-01-01 10:00:00", "reason": "RPC"}, set()),
+            ("sales.order.delay.wizard", "on the rep's order", lambda r: {
+                "order_id": self.followed_order.id, "new_date": fields.Date.to_string(today + timedelta(days=30)),
+                "reason": "RPC"}, {"rep", *LEADERS_OF_REP}),
             ("sales.commission.dispute", "with its adjustment", lambda r: {
                 "line_id": self.settlement_of["rep_confirmed"].line_ids[2].id, "description": "RPC",
                 "amount_granted": 100}, set()),
@@ -1601,7 +1636,8 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
                                             "sales.target.export", "sales.scorecard.export",
                                             "sales.key.account.wizard", "sales.commission.rule.version",
                                             "sales.commission.compute", "sales.commission.export",
-                                            "sales.collection.report")
+                                            "sales.collection.report", "sales.order.delay",
+                                            "sales.order.delay.wizard")
               for record, _facts in self.records[model].values()),
         ]
         for record, allowed in unlinks:
@@ -1797,6 +1833,10 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             # the board's row opens its invoice for whoever reads the row (Odoo's rules decide then)
             (self.records["sales.collection.report"]["rep's invoice"][0], "action_open_invoice",
              {"rep", *LEADERS_OF_REP}),
+            (self.followed_order, "action_open_delay_wizard", {"rep", *LEADERS_OF_REP}),
+            (self.followed_order, "action_view_delays", {"rep", *LEADERS_OF_REP}),
+            (self.orders[self.rep_shanghai], "action_open_delay_wizard", set()),  # a quotation
+            (self.delay_wizard, "action_declare", {"rep"}),
         ]
         tried = {(record._name, method) for record, method, _allowed in calls}
         # create/write/unlink are the matrices above; message_subscribe and default_get below;

@@ -11,3 +11,4 @@ from . import sales_key_account_wizard
 from . import sales_commission_rule_version
 from . import sales_commission_compute
 from . import sales_commission_export
+from . import sales_order_delay_wizard
