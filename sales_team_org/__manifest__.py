@@ -23,6 +23,7 @@
         "security/sales_scorecard_export_security.xml",
         "security/sales_commission_security.xml",
         "security/sales_commission_export_security.xml",
+        "security/sales_complaint_security.xml",
         "security/ir.model.access.csv",
         "data/ir_cron_data.xml",
         "data/mail_activity_type_data.xml",
@@ -88,6 +89,11 @@
         "wizards/sales_commission_export_views.xml",
         "views/sales_commission_settlement_line_views.xml",
         "views/sales_commission_dispute_views.xml",
+        "data/sales_complaint_data.xml",
+        "views/sales_complaint_category_views.xml",
+        "views/sales_complaint_views.xml",
+        "views/sales_complaint_action_views.xml",
+        "report/sales_complaint_report_views.xml",
     ],
     "assets": {
         "web.assets_backend": ["sales_team_org/static/src/check_in/*"],
@@ -117,5 +123,6 @@
         "demo/sales_scorecard_demo.xml",
         "demo/sales_commission_demo.xml",
         "demo/sales_commission_settlement_demo.xml",
+        "demo/sales_complaint_demo.xml",
     ],
 }

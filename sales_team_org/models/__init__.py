@@ -63,3 +63,6 @@ from . import sales_key_account_takeover
 from . import sales_commission_settlement
 from . import sales_commission_settlement_line
 from . import sales_commission_dispute
+from . import sales_complaint_category
+from . import sales_complaint
+from . import sales_complaint_action

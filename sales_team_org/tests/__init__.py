@@ -53,3 +53,5 @@ from . import test_sales_key_account
 from . import test_sales_commission_settlement
 from . import test_sales_commission_confirmed
 from . import test_sales_commission_tour
+from . import test_sales_complaint
+from . import test_sales_complaint_tour

@@ -97,6 +97,12 @@ def target_setter(cell):
     return cell["state"] == "draft" and cell["role"] in cell["setters"]
 
 
+def complaint_worker(cell):
+    """A complaint's cause, resolution and actions: its service unit's people, the leaders above
+    it and the sales administrator, while it is open or in progress."""
+    return cell["state"] in ("open", "in_progress") and cell["role"] in cell["workers"]
+
+
 WORKFLOW = {"user_id", "company_id", "name", "state", "approver_id", "reviewer_id", "review_date", "submit_date",
             "read_by_id", "read_date", *MAIL_FIELDS}
 ALLOW = {
@@ -319,6 +325,27 @@ ALLOW = {
         "rule_id", "mode", "date_from", "reason", "rate", "bonus_amount", "bonus_threshold", "fee_permille")},
     **{("sales.commission.compute", f): creator for f in ("company_id", "date_from")},
     **{("sales.commission.export", f): creator for f in ("date_from", "team_ids")},
+    # Complaints: the reporter writes what the customer said while a draft; the service unit
+    # (its people, the leaders above, the sales administrator) the cause, resolution and actions
+    # while it is worked on; the tree routes it; its categories are the sales administrator's
+    **{("sales.complaint.category", f): sales_admin for f in ("name", "sequence", "active", "company_id")},
+    **{("sales.complaint", f): nobody for f in MAIL_FIELDS | {
+        "name", "user_id", "company_id", "region_id", "daily_report_line_id", "service_team_id", "responsible_id",
+        "state", "close_date"}},
+    **{("sales.complaint", f): author_of_draft for f in (
+        "partner_id", "contact_name", "team_id", "date", "category_id", "severity", "order_id", "invoice_id",
+        "claim_amount", "description")},
+    **{("sales.complaint", f): complaint_worker for f in ("root_cause", "resolution", "satisfaction", "action_ids")},
+    **{("sales.complaint.action", f): nobody for f in (
+        "complaint_id", "company_id", "team_id", "service_team_id", "responsible_id", "reporter_id", "state",
+        "done_date", "activity_id")},
+    **{("sales.complaint.action", f): complaint_worker for f in ("kind", "description", "owner_id", "date_deadline")},
+    **{("sales.complaint.report", f): nobody for f in (
+        "complaint_id", "name", "month", "date", "partner_id", "region_id", "team_id", "service_team_id",
+        "responsible_id", "category_id", "severity", "state", "is_closed", "claim_amount", "currency_id",
+        "action_count", "open_action_count", "days_to_close", "company_id", "user_id")},
+    **{("sales.complaint.monthly", f): creator for f in ("month", "region_id")},
+    ("sales.complaint.monthly", "company_id"): nobody,
 }
 # Written with the value it has (the author's own unit): an allowed write changes nothing.
 SAME_VALUE = {("sales.daily.report", "team_id"), ("sales.business.trip", "team_id"),
@@ -331,7 +358,9 @@ SAME_VALUE = {("sales.daily.report", "team_id"), ("sales.business.trip", "team_i
               *(("sales.slip", f) for f in ("kind", "person_id", "team_id", "reason_id")),
               ("sales.slip.reason", "kind"), ("sales.scorecard.weight", "weight"),
               # a rule's computation goes with its tiers or levels; a dispute with its author's line
-              ("sales.commission.rule", "rule_type"), ("sales.commission.dispute", "line_id")}
+              ("sales.commission.rule", "rule_type"), ("sales.commission.dispute", "line_id"),
+              # a complaint is filed under one of its reporter's units
+              ("sales.complaint", "team_id")}
 # Written through an inverse, not stored: tried as well.
 UNSTORED_WRITABLE = {("sales.daily.report.line", "classification"), ("sales.meeting.attendee", "is_present")}
 
@@ -657,6 +686,26 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             "rule_id": cls.commission_rule.id, "mode": "correct", "reason": "T A typo"})
         cls.commission_compute = env["sales.commission.compute"].with_user(cls.sales_admin).create({})
         cls.commission_export = env["sales.commission.export"].with_user(cls.rep_shanghai).create({})
+        # Complaints: routed to a service unit under HQ led by someone outside the matrix's roles,
+        # worked by the director (a leader above it) and the sales administrator
+        env["crm.team"].create({"name": "T Service", "unit_type": "service", "parent_id": cls.hq.id,
+                                "user_id": cls.spare_user.id})
+        cls.complaint_workers = {"director", "admin"}
+        cls.complaint_category = env.ref("sales_team_org.complaint_category_quality")
+        cls.spare_complaint_category = env["sales.complaint.category"].create({"name": "T Spare Category"})
+        cls.customer_invoice = env["account.move"].create({"move_type": "out_invoice", "partner_id": cls.customer.id})
+        Complaint = env["sales.complaint"].with_user(cls.rep_shanghai)
+        cls.complaint_of = {key: Complaint.create({
+            "partner_id": cls.customer.id, "category_id": cls.complaint_category.id, "claim_amount": 100,
+            "description": "<p>T Noisy motor</p>"}) for key in ("rep_draft", "rep_open", "rep_closed")}
+        for key in ("rep_open", "rep_closed"):
+            cls.complaint_of[key].action_submit()
+        cls.complaint_of["rep_open"].with_user(cls.director).write({"action_ids": [Command.create({
+            "description": "T Replace the motor", "owner_id": cls.director.id, "date_deadline": today})]})
+        cls.complaint_of["rep_closed"].with_user(cls.director).write({"resolution": "T Replaced", "satisfaction": "4"})
+        cls.complaint_of["rep_closed"].with_user(cls.director).action_close()
+        cls.complaint_action = cls.complaint_of["rep_open"].action_ids
+        cls.complaint_monthly = env["sales.complaint.monthly"].with_user(cls.regional_east).create({})
         env.flush_all()
         Status = env["sales.daily.report.status"]
 
@@ -775,6 +824,14 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             "sales.commission.rule.version": {"admin's": (cls.rule_version_wizard, {"author": "admin"})},
             "sales.commission.compute": {"admin's": (cls.commission_compute, {"author": "admin"})},
             "sales.commission.export": {"rep's": (cls.commission_export, {"author": "rep"})},
+            "sales.complaint.category": {"quality": (cls.complaint_category, cls.shared)},
+            "sales.complaint": {key: (doc, {**document_facts(doc), "workers": cls.complaint_workers})
+                                for key, doc in cls.complaint_of.items()},
+            "sales.complaint.action": {"of rep_open": (cls.complaint_action, {
+                "author": "director", "state": "open", "company": "A", "workers": cls.complaint_workers})},
+            "sales.complaint.report": {"rep_open's": (env["sales.complaint.report"].search([
+                ("complaint_id", "=", cls.complaint_of["rep_open"].id)]), unit_facts("A"))},
+            "sales.complaint.monthly": {"regional's": (cls.complaint_monthly, {"author": "regional"})},
         }
         # XML-RPC with API keys: a password check costs 600,000 hashing rounds each time the
         # caches are cleared, an API key 6,000
@@ -873,6 +930,9 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             "sales.commission.dispute": self.dispute_of["rep_draft"],
             "sales.slip": self.slip_of["manager_draft"],
             "account.move": self.env["account.move"].search([], limit=1),
+            "sales.complaint": self.complaint_of["rep_draft"],
+            "sales.complaint.category": self.spare_complaint_category,
+            "res.currency": self.env.ref("base.USD"),
             "account.move.line": self.env["account.move.line"].search([], limit=1),
             "account.partial.reconcile": self.env["account.partial.reconcile"].search([], limit=1),
         }
@@ -882,6 +942,8 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             ("sales.org.role", "parent_id"): lambda: self.role_director,
             ("sales.training.program", "role_id"): lambda: self.spare_role,  # one programme a role
             ("sales.regional.plan.milestone", "user_id"): lambda: self.clerk_east,  # a person of the region
+            ("sales.complaint", "invoice_id"): lambda: self.customer_invoice,  # the customer's
+            ("sales.complaint.action", "owner_id"): lambda: self.rep_shanghai,  # who reads the complaint
         }
         if (record._name, fname) == ("sales.daily.report.line", "photo_ids"):
             # only a photo the writer uploaded may go on a line (its own tests): here, who may take them off
@@ -891,6 +953,9 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
         if (record._name, fname) == ("sales.meeting", "action_ids") and record.sudo().action_ids:
             # an item is deleted with its draft, never taken off its meeting
             return [[Command.DELETE.value, record.sudo().action_ids[0].id, 0]]
+        if (record._name, fname) == ("sales.complaint", "action_ids"):  # an action, given to its reporter
+            return [[Command.CREATE.value, 0, {"description": "RPC", "owner_id": self.rep_shanghai.id,
+                                               "date_deadline": fields.Date.to_string(self.env.company._sales_org_today())}]]
         if (record._name, fname) == ("sales.commission.rule", "date_to"):  # after it starts
             return fields.Date.to_string(record.sudo().date_from + relativedelta(years=1))
         if (record._name, fname) == ("sales.meeting", "start"):  # within its week
@@ -1221,6 +1286,35 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             ("sales.commission.dispute", "with its adjustment", lambda r: {
                 "line_id": self.settlement_of["rep_confirmed"].line_ids[2].id, "description": "RPC",
                 "amount_granted": 100}, set()),
+            ("sales.complaint", "their own", lambda r: {"partner_id": self.customer.id}, everyone),
+            ("sales.complaint", "for someone else", lambda r: {
+                "partner_id": self.customer.id, "user_id": self.rep_north.id}, set()),
+            ("sales.complaint", "already closed", lambda r: {"partner_id": self.customer.id, "state": "closed"},
+             set()),
+            ("sales.complaint", "routed by hand", lambda r: {
+                "partner_id": self.customer.id, "service_team_id": self.north.id}, set()),
+            ("sales.complaint", "claiming below zero", lambda r: {"partner_id": self.customer.id, "claim_amount": -1},
+             set()),
+            ("sales.complaint", "for a day to come", lambda r: {
+                "partner_id": self.customer.id, "date": fields.Date.to_string(today + timedelta(days=1))}, set()),
+            ("sales.complaint", "with its resolution", lambda r: {"partner_id": self.customer.id, "resolution": "RPC"},
+             set()),
+            ("sales.complaint", "from the rep's call", lambda r: {
+                "partner_id": self.customer.id, "daily_report_line_id": self.report_of["rep_draft"].line_ids.id},
+             {"rep"}),
+            ("sales.complaint.action", "on the open complaint", lambda r: {
+                "complaint_id": self.complaint_of["rep_open"].id, "description": "RPC", "owner_id": self.rep_shanghai.id,
+                "date_deadline": fields.Date.to_string(today)}, self.complaint_workers),
+            ("sales.complaint.action", "on the closed complaint", lambda r: {
+                "complaint_id": self.complaint_of["rep_closed"].id, "description": "RPC",
+                "owner_id": self.rep_shanghai.id, "date_deadline": fields.Date.to_string(today)}, set()),
+            ("sales.complaint.action", "already done", lambda r: {
+                "complaint_id": self.complaint_of["rep_open"].id, "description": "RPC", "owner_id": self.rep_shanghai.id,
+                "date_deadline": fields.Date.to_string(today), "state": "done"}, set()),
+            ("sales.complaint.category", "a category", lambda r: {"name": "RPC"}, {"admin"}),
+            ("sales.complaint.monthly", "an analysis", lambda r: {}, everyone),
+            ("sales.complaint.monthly", "in another company", lambda r: {"company_id": other_company(r)}, set()),
+            ("sales.complaint.report", "a row", lambda r: {}, set()),
         ]
         for model, label, values, allowed in creates:
             for role in ROLES:
@@ -1305,6 +1399,12 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             (self.settlement_of["rep_confirmed"].line_ids, set()),
             (self.dispute_of["rep_draft"], {"rep"}),
             (self.dispute_of["rep_submitted"], set()),
+            (self.complaint_of["rep_draft"], {"rep"}),
+            (self.complaint_of["rep_open"], set()),  # cancelled, not deleted
+            (self.complaint_of["rep_closed"], set()),
+            (self.complaint_action, set()),
+            (self.spare_complaint_category, {"admin"}),
+            (self.complaint_category, set()),  # complaints have it
             *((record, set()) for model in ("sales.customer.classification", "sales.daily.digest",
                                             "sales.daily.report.status", "sales.org.figure",
                                             "sales.org.assignment", "sales.customer.classify",
@@ -1312,7 +1412,8 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
                                             "sales.target.unlock", "sales.target.breakdown",
                                             "sales.target.export", "sales.scorecard.export",
                                             "sales.key.account.wizard", "sales.commission.rule.version",
-                                            "sales.commission.compute", "sales.commission.export")
+                                            "sales.commission.compute", "sales.commission.export",
+                                            "sales.complaint.report", "sales.complaint.monthly")
               for record, _facts in self.records[model].values()),
         ]
         for record, allowed in unlinks:
@@ -1476,6 +1577,23 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             (self.rule_version_wizard, "action_apply", {"admin"}),
             (self.commission_compute, "action_compute", {"admin"}),
             (self.commission_export, "action_export", {"rep"}),
+            (self.complaint_of["rep_draft"], "action_submit", {"rep"}),
+            (self.complaint_of["rep_draft"], "action_cancel", {"rep"}),
+            (self.complaint_of["rep_draft"], "action_start", set()),
+            (self.complaint_of["rep_open"], "action_start", self.complaint_workers),
+            (self.complaint_of["rep_open"], "action_close", set()),  # not before the resolution is written
+            (self.complaint_of["rep_open"], "action_cancel", {"rep", *self.complaint_workers}),
+            (self.complaint_of["rep_open"], "action_reopen", set()),
+            (self.complaint_of["rep_closed"], "action_reopen", self.complaint_workers),
+            (self.complaint_of["rep_closed"], "action_cancel", set()),
+            (self.complaint_of["rep_closed"], "action_close", set()),
+            (self.complaint_of["rep_open"], "action_view_actions", {"rep", *LEADERS_OF_REP}),
+            (self.complaint_action, "action_done", {"director", "admin"}),  # its owner, the service leaders
+            (self.complaint_action, "action_cancel", self.complaint_workers),
+            (self.complaint_monthly, "action_print", {"regional"}),
+            (rep_report.line_ids, "action_log_complaint", {"rep"}),
+            (self.customer, "action_view_sales_complaints", set(ROLES)),
+            (self.orders[self.rep_shanghai], "action_view_sales_complaints", {"rep", *LEADERS_OF_REP}),
         ]
         tried = {(record._name, method) for record, method, _allowed in calls}
         # create/write/unlink are the matrices above; message_subscribe and default_get below;
