@@ -26,6 +26,7 @@
         "security/sales_return_request_security.xml",
         "security/sales_market_info_security.xml",
         "security/sales_order_delay_security.xml",
+        "security/sales_complaint_security.xml",
         "security/ir.model.access.csv",
         "data/ir_cron_data.xml",
         "data/mail_activity_type_data.xml",
@@ -109,6 +110,11 @@
         "data/sales_order_delay_data.xml",
         "views/sales_order_delay_views.xml",
         "wizards/sales_order_delay_wizard_views.xml",
+        "data/sales_complaint_data.xml",
+        "views/sales_complaint_category_views.xml",
+        "views/sales_complaint_views.xml",
+        "views/sales_complaint_action_views.xml",
+        "report/sales_complaint_report_views.xml",
     ],
     "assets": {
         "web.assets_backend": ["sales_team_org/static/src/check_in/*"],
@@ -144,5 +150,6 @@
         "demo/sales_market_info_demo.xml",
         "demo/sales_collection_demo.xml",
         "demo/sales_order_followup_demo.xml",
+        "demo/sales_complaint_demo.xml",
     ],
 }

@@ -73,3 +73,6 @@ from . import sales_market_info
 from . import account_move
 from . import sales_collection_call
 from . import sales_order_delay
+from . import sales_complaint_category
+from . import sales_complaint
+from . import sales_complaint_action

@@ -208,6 +208,34 @@ class SalesDailyReportLine(models.Model):
             line.sudo().activity_scheduled = True
         return True
 
+    def action_log_complaint(self):
+        """The customer complained on this call or visit: its author logs the complaint in one
+        tap, the customer, contact and order taken from the line."""
+        self.ensure_one()
+        if self.user_id != self.env.user:
+            raise AccessError(self.env._("A complaint is logged from a call or visit of your own daily report."))
+        if not self.partner_id:
+            raise UserError(self.env._("Name the customer of this call or visit before logging their complaint."))
+        customer = self.partner_id.commercial_partner_id
+        orders = self.lead_id.order_ids.filtered(
+            lambda order: order.state == "sale" and order.partner_id.commercial_partner_id == customer)
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("New Complaint"),
+            "res_model": "sales.complaint",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "current",
+            "context": {
+                "default_partner_id": self.partner_id.id,
+                "default_contact_name": self.contact_name or False,
+                "default_daily_report_line_id": self.id,
+                "default_order_id": orders.sorted("date_order")[-1:].id,
+                "default_team_id": self.report_id.team_id.id or self.env.user.sale_team_id.id,
+                "default_date": self.date,
+            },
+        }
+
     @api.model
     def _stamp_check_in(self, vals, line):
         """Validate the position `vals` give `line` (a new line if empty): both coordinates or

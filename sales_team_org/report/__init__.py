@@ -4,3 +4,4 @@ from . import crm_activity_report
 from . import sales_meeting_report
 from . import sales_target_analysis
 from . import sales_collection_report
+from . import sales_complaint_report

@@ -59,3 +59,5 @@ from . import test_sales_visit
 from . import test_sales_market_info
 from . import test_sales_collection
 from . import test_sales_order_followup
+from . import test_sales_complaint
+from . import test_sales_complaint_tour

@@ -126,6 +126,10 @@ def order_follower(cell):
     """A confirmed order's production: who may change the order and follows it (its salesperson,
     the people of its unit, the leaders above it)."""
     return cell["state"] == "sale" and cell["role"] in cell.get("followers", ())
+def complaint_worker(cell):
+    """A complaint's cause, resolution and actions: its service unit's people, the leaders above
+    it and the sales administrator, while it is open or in progress."""
+    return cell["state"] in ("open", "in_progress") and cell["role"] in cell["workers"]
 
 
 WORKFLOW = {"user_id", "company_id", "name", "state", "approver_id", "reviewer_id", "review_date", "submit_date",
@@ -414,6 +418,27 @@ ALLOW = {
         "message")},
     ("sales.order.delay.wizard", "order_id"): nobody,  # the order it was opened from
     **{("sales.order.delay.wizard", f): creator for f in ("new_date", "reason", "message")},
+    # Complaints: the reporter writes what the customer said while a draft; the service unit
+    # (its people, the leaders above, the sales administrator) the cause, resolution and actions
+    # while it is worked on; the tree routes it; its categories are the sales administrator's
+    **{("sales.complaint.category", f): sales_admin for f in ("name", "sequence", "active", "company_id")},
+    **{("sales.complaint", f): nobody for f in MAIL_FIELDS | {
+        "name", "user_id", "company_id", "region_id", "daily_report_line_id", "service_team_id", "responsible_id",
+        "state", "close_date"}},
+    **{("sales.complaint", f): author_of_draft for f in (
+        "partner_id", "contact_name", "team_id", "date", "category_id", "severity", "order_id", "invoice_id",
+        "claim_amount", "description")},
+    **{("sales.complaint", f): complaint_worker for f in ("root_cause", "resolution", "satisfaction", "action_ids")},
+    **{("sales.complaint.action", f): nobody for f in (
+        "complaint_id", "company_id", "team_id", "service_team_id", "responsible_id", "reporter_id", "state",
+        "done_date", "activity_id")},
+    **{("sales.complaint.action", f): complaint_worker for f in ("kind", "description", "owner_id", "date_deadline")},
+    **{("sales.complaint.report", f): nobody for f in (
+        "complaint_id", "name", "month", "date", "partner_id", "region_id", "team_id", "service_team_id",
+        "responsible_id", "category_id", "severity", "state", "is_closed", "claim_amount", "currency_id",
+        "action_count", "open_action_count", "days_to_close", "company_id", "user_id")},
+    **{("sales.complaint.monthly", f): creator for f in ("month", "region_id")},
+    ("sales.complaint.monthly", "company_id"): nobody,
 }
 # Written with the value it has (the author's own unit): an allowed write changes nothing.
 SAME_VALUE = {("sales.daily.report", "team_id"), ("sales.business.trip", "team_id"),
@@ -431,7 +456,9 @@ SAME_VALUE = {("sales.daily.report", "team_id"), ("sales.business.trip", "team_i
               ("sales.return.request.line", "sale_line_id"),
               # a sample's or visit's unit: one of its author's
               ("sales.sample", "team_id"), ("sales.visit", "team_id"),
-              ("sales.market.info", "team_id")}
+              ("sales.market.info", "team_id"),
+              # a complaint is filed under one of its reporter's units
+              ("sales.complaint", "team_id")}
 # Written through an inverse, not stored: tried as well.
 UNSTORED_WRITABLE = {("sales.daily.report.line", "classification"), ("sales.meeting.attendee", "is_present")}
 
@@ -840,6 +867,26 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
         }).action_declare()
         cls.delay_wizard = env["sales.order.delay.wizard"].with_user(cls.rep_shanghai).create({
             "order_id": cls.followed_order.id, "new_date": today + timedelta(days=20), "reason": "T Paint late"})
+        # Complaints: routed to a service unit under HQ led by someone outside the matrix's roles,
+        # worked by the director (a leader above it) and the sales administrator
+        env["crm.team"].create({"name": "T Service", "unit_type": "service", "parent_id": cls.hq.id,
+                                "user_id": cls.spare_user.id})
+        cls.complaint_workers = {"director", "admin"}
+        cls.complaint_category = env.ref("sales_team_org.complaint_category_quality")
+        cls.spare_complaint_category = env["sales.complaint.category"].create({"name": "T Spare Category"})
+        cls.customer_invoice = env["account.move"].create({"move_type": "out_invoice", "partner_id": cls.customer.id})
+        Complaint = env["sales.complaint"].with_user(cls.rep_shanghai)
+        cls.complaint_of = {key: Complaint.create({
+            "partner_id": cls.customer.id, "category_id": cls.complaint_category.id, "claim_amount": 100,
+            "description": "<p>T Noisy motor</p>"}) for key in ("rep_draft", "rep_open", "rep_closed")}
+        for key in ("rep_open", "rep_closed"):
+            cls.complaint_of[key].action_submit()
+        cls.complaint_of["rep_open"].with_user(cls.director).write({"action_ids": [Command.create({
+            "description": "T Replace the motor", "owner_id": cls.director.id, "date_deadline": today})]})
+        cls.complaint_of["rep_closed"].with_user(cls.director).write({"resolution": "T Replaced", "satisfaction": "4"})
+        cls.complaint_of["rep_closed"].with_user(cls.director).action_close()
+        cls.complaint_action = cls.complaint_of["rep_open"].action_ids
+        cls.complaint_monthly = env["sales.complaint.monthly"].with_user(cls.regional_east).create({})
         env.flush_all()
         Status = env["sales.daily.report.status"]
 
@@ -978,6 +1025,14 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
                 ("move_id", "=", cls.rep_invoice.id)]), unit_facts("A"))},
             "sales.order.delay": {"rep's order's": (cls.followed_order.sales_delay_ids, unit_facts("A"))},
             "sales.order.delay.wizard": {"rep's": (cls.delay_wizard, {"author": "rep"})},
+            "sales.complaint.category": {"quality": (cls.complaint_category, cls.shared)},
+            "sales.complaint": {key: (doc, {**document_facts(doc), "workers": cls.complaint_workers})
+                                for key, doc in cls.complaint_of.items()},
+            "sales.complaint.action": {"of rep_open": (cls.complaint_action, {
+                "author": "director", "state": "open", "company": "A", "workers": cls.complaint_workers})},
+            "sales.complaint.report": {"rep_open's": (env["sales.complaint.report"].search([
+                ("complaint_id", "=", cls.complaint_of["rep_open"].id)]), unit_facts("A"))},
+            "sales.complaint.monthly": {"regional's": (cls.complaint_monthly, {"author": "regional"})},
         }
         # XML-RPC with API keys: a password check costs 600,000 hashing rounds each time the
         # caches are cleared, an API key 6,000
@@ -1077,6 +1132,9 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             "sales.return.request": self.return_of["rep_draft"],
             "sales.slip": self.slip_of["manager_draft"],
             "account.move": self.env["account.move"].search([], limit=1),
+            "sales.complaint": self.complaint_of["rep_draft"],
+            "sales.complaint.category": self.spare_complaint_category,
+            "res.currency": self.env.ref("base.USD"),
             "account.move.line": self.env["account.move.line"].search([], limit=1),
             "account.partial.reconcile": self.env["account.partial.reconcile"].search([], limit=1),
             "sales.sample": self.sample_of["clerk_sent"],
@@ -1093,6 +1151,8 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             ("sales.org.role", "parent_id"): lambda: self.role_director,
             ("sales.training.program", "role_id"): lambda: self.spare_role,  # one programme a role
             ("sales.regional.plan.milestone", "user_id"): lambda: self.clerk_east,  # a person of the region
+            ("sales.complaint", "invoice_id"): lambda: self.customer_invoice,  # the customer's
+            ("sales.complaint.action", "owner_id"): lambda: self.rep_shanghai,  # who reads the complaint
         }
         if (record._name, fname) == ("sales.daily.report.line", "photo_ids"):
             # only a photo the writer uploaded may go on a line (its own tests): here, who may take them off
@@ -1102,6 +1162,9 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
         if (record._name, fname) == ("sales.meeting", "action_ids") and record.sudo().action_ids:
             # an item is deleted with its draft, never taken off its meeting
             return [[Command.DELETE.value, record.sudo().action_ids[0].id, 0]]
+        if (record._name, fname) == ("sales.complaint", "action_ids"):  # an action, given to its reporter
+            return [[Command.CREATE.value, 0, {"description": "RPC", "owner_id": self.rep_shanghai.id,
+                                               "date_deadline": fields.Date.to_string(self.env.company._sales_org_today())}]]
         if (record._name, fname) == ("sales.commission.rule", "date_to"):  # after it starts
             return fields.Date.to_string(record.sudo().date_from + relativedelta(years=1))
         if (record._name, fname) == ("sales.visit", "date_end"):  # after the visitors arrive
@@ -1527,6 +1590,35 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             ("sales.competitor", "of their company", lambda r: {"name": "RPC competitor"},
              {"manager", "regional", "director", "admin", "outsider"}),
             ("sales.competitor", "shared", lambda r: {"name": "RPC competitor", "company_id": False}, {"admin"}),
+            ("sales.complaint", "their own", lambda r: {"partner_id": self.customer.id}, everyone),
+            ("sales.complaint", "for someone else", lambda r: {
+                "partner_id": self.customer.id, "user_id": self.rep_north.id}, set()),
+            ("sales.complaint", "already closed", lambda r: {"partner_id": self.customer.id, "state": "closed"},
+             set()),
+            ("sales.complaint", "routed by hand", lambda r: {
+                "partner_id": self.customer.id, "service_team_id": self.north.id}, set()),
+            ("sales.complaint", "claiming below zero", lambda r: {"partner_id": self.customer.id, "claim_amount": -1},
+             set()),
+            ("sales.complaint", "for a day to come", lambda r: {
+                "partner_id": self.customer.id, "date": fields.Date.to_string(today + timedelta(days=1))}, set()),
+            ("sales.complaint", "with its resolution", lambda r: {"partner_id": self.customer.id, "resolution": "RPC"},
+             set()),
+            ("sales.complaint", "from the rep's call", lambda r: {
+                "partner_id": self.customer.id, "daily_report_line_id": self.report_of["rep_draft"].line_ids.id},
+             {"rep"}),
+            ("sales.complaint.action", "on the open complaint", lambda r: {
+                "complaint_id": self.complaint_of["rep_open"].id, "description": "RPC", "owner_id": self.rep_shanghai.id,
+                "date_deadline": fields.Date.to_string(today)}, self.complaint_workers),
+            ("sales.complaint.action", "on the closed complaint", lambda r: {
+                "complaint_id": self.complaint_of["rep_closed"].id, "description": "RPC",
+                "owner_id": self.rep_shanghai.id, "date_deadline": fields.Date.to_string(today)}, set()),
+            ("sales.complaint.action", "already done", lambda r: {
+                "complaint_id": self.complaint_of["rep_open"].id, "description": "RPC", "owner_id": self.rep_shanghai.id,
+                "date_deadline": fields.Date.to_string(today), "state": "done"}, set()),
+            ("sales.complaint.category", "a category", lambda r: {"name": "RPC"}, {"admin"}),
+            ("sales.complaint.monthly", "an analysis", lambda r: {}, everyone),
+            ("sales.complaint.monthly", "in another company", lambda r: {"company_id": other_company(r)}, set()),
+            ("sales.complaint.report", "a row", lambda r: {}, set()),
         ]
         for model, label, values, allowed in creates:
             for role in ROLES:
@@ -1628,6 +1720,12 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             (self.market_info_of["north_new"], set()),
             (self.spare_competitor, {"admin"}),
             (self.collection_call, {"admin"}),  # the history of a collection: the sales administrator only
+            (self.complaint_of["rep_draft"], {"rep"}),
+            (self.complaint_of["rep_open"], set()),  # cancelled, not deleted
+            (self.complaint_of["rep_closed"], set()),
+            (self.complaint_action, set()),
+            (self.spare_complaint_category, {"admin"}),
+            (self.complaint_category, set()),  # complaints have it
             *((record, set()) for model in ("sales.customer.classification", "sales.daily.digest",
                                             "sales.daily.report.status", "sales.org.figure",
                                             "sales.org.assignment", "sales.customer.classify",
@@ -1637,7 +1735,8 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
                                             "sales.key.account.wizard", "sales.commission.rule.version",
                                             "sales.commission.compute", "sales.commission.export",
                                             "sales.collection.report", "sales.order.delay",
-                                            "sales.order.delay.wizard")
+                                            "sales.order.delay.wizard", "sales.complaint.report",
+                                            "sales.complaint.monthly")
               for record, _facts in self.records[model].values()),
         ]
         for record, allowed in unlinks:
@@ -1837,6 +1936,23 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             (self.followed_order, "action_view_delays", {"rep", *LEADERS_OF_REP}),
             (self.orders[self.rep_shanghai], "action_open_delay_wizard", set()),  # a quotation
             (self.delay_wizard, "action_declare", {"rep"}),
+            (self.complaint_of["rep_draft"], "action_submit", {"rep"}),
+            (self.complaint_of["rep_draft"], "action_cancel", {"rep"}),
+            (self.complaint_of["rep_draft"], "action_start", set()),
+            (self.complaint_of["rep_open"], "action_start", self.complaint_workers),
+            (self.complaint_of["rep_open"], "action_close", set()),  # not before the resolution is written
+            (self.complaint_of["rep_open"], "action_cancel", {"rep", *self.complaint_workers}),
+            (self.complaint_of["rep_open"], "action_reopen", set()),
+            (self.complaint_of["rep_closed"], "action_reopen", self.complaint_workers),
+            (self.complaint_of["rep_closed"], "action_cancel", set()),
+            (self.complaint_of["rep_closed"], "action_close", set()),
+            (self.complaint_of["rep_open"], "action_view_actions", {"rep", *LEADERS_OF_REP}),
+            (self.complaint_action, "action_done", {"director", "admin"}),  # its owner, the service leaders
+            (self.complaint_action, "action_cancel", self.complaint_workers),
+            (self.complaint_monthly, "action_print", {"regional"}),
+            (rep_report.line_ids, "action_log_complaint", {"rep"}),
+            (self.customer, "action_view_sales_complaints", set(ROLES)),
+            (self.orders[self.rep_shanghai], "action_view_sales_complaints", {"rep", *LEADERS_OF_REP}),
         ]
         tried = {(record._name, method) for record, method, _allowed in calls}
         # create/write/unlink are the matrices above; message_subscribe and default_get below;

@@ -1,0 +1,530 @@
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import format_amount, format_date
+
+from .sales_org_guard import MAIL_FIELDS
+
+SEVERITIES = [("low", "Low"), ("medium", "Medium"), ("high", "High"), ("critical", "Critical")]
+SATISFACTION = [
+    ("1", "Very Dissatisfied"), ("2", "Dissatisfied"), ("3", "Neutral"), ("4", "Satisfied"), ("5", "Very Satisfied"),
+]
+# what the reporter writes while a draft; set once, when it is logged; what the service unit writes
+REPORTER_FIELDS = frozenset({
+    "partner_id", "contact_name", "team_id", "date", "category_id", "severity", "order_id", "invoice_id",
+    "claim_amount", "description",
+})
+CREATE_FIELDS = frozenset({"user_id", "company_id", "daily_report_line_id"})
+SERVICE_FIELDS = frozenset({"root_cause", "resolution", "satisfaction", "action_ids"})
+WORKING_STATES = ("open", "in_progress")
+
+
+class SalesComplaint(models.Model):
+    """客户投诉与索赔: a customer's complaint or claim, logged by whoever heard it (often from a
+    call of their daily report), routed up the unit tree to the nearest customer service unit,
+    which finds its cause, takes corrective and preventive actions and closes it with the
+    customer's satisfaction."""
+
+    _name = "sales.complaint"
+    _inherit = ["mail.thread", "mail.activity.mixin", "sales.org.guarded.mixin"]
+    _description = "Customer Complaint"
+    _order = "date desc, id desc"
+    _check_company_auto = True
+    _sales_org_system_fields = frozenset({
+        "name", "state", "service_team_id", "responsible_id", "region_id", "close_date",
+    }) | MAIL_FIELDS
+
+    name = fields.Char(string="Reference", readonly=True, copy=False, index="trigram")
+    # What the reporter logs
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, index=True, tracking=True, check_company=True,
+    )
+    contact_name = fields.Char(string="Contact Person")
+    user_id = fields.Many2one(
+        "res.users", string="Reported By", required=True, index=True, readonly=True,
+        default=lambda self: self.env.user, domain=[("share", "=", False)],
+    )
+    team_id = fields.Many2one(
+        "crm.team", string="Unit", index="btree_not_null", check_company=True,
+        default=lambda self: self.env.user.sale_team_id, help="The reporter's unit, where the complaint comes from.",
+    )
+    region_id = fields.Many2one(related="team_id.region_id", store=True, index="btree_not_null", string="Region")
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, readonly=True, default=lambda self: self.env.company,
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    date = fields.Date(
+        required=True, index=True, default=lambda self: self.env.company._sales_org_today(),
+        help="The day the customer complained.",
+    )
+    category_id = fields.Many2one(
+        "sales.complaint.category", index="btree_not_null", check_company=True,
+        ondelete="restrict",
+    )
+    severity = fields.Selection(SEVERITIES, required=True, default="medium", tracking=True)
+    order_id = fields.Many2one(
+        "sale.order", string="Sales Order", index="btree_not_null", check_company=True,
+        domain="[('partner_id', 'child_of', partner_id)]",
+    )
+    invoice_id = fields.Many2one(
+        "account.move", index="btree_not_null", check_company=True,
+        domain="[('move_type', '=', 'out_invoice'), ('partner_id', 'child_of', partner_id)]",
+    )
+    claim_amount = fields.Monetary(
+        string="Amount Claimed", tracking=True, help="What the customer asks for, in the company's currency.",
+    )
+    description = fields.Html(help="What the customer complains about, in their words.")
+    daily_report_line_id = fields.Many2one(
+        "sales.daily.report.line", string="Call or Visit", index="btree_not_null", ondelete="set null",
+        check_company=True, readonly=True, help="The call or visit of a daily report where the customer complained.",
+    )
+    # Routed by the tree, worked by the service unit
+    service_team_id = fields.Many2one(
+        "crm.team", string="Service Unit", index="btree_not_null", readonly=True, tracking=True,
+        help="The customer service unit nearest the reporter's unit up the tree, which handles the complaint.",
+    )
+    responsible_id = fields.Many2one(
+        "res.users", index="btree_not_null", readonly=True, tracking=True,
+        help="The leader of the service unit.",
+    )
+    state = fields.Selection(
+        [("draft", "Draft"), ("open", "Open"), ("in_progress", "In Progress"), ("closed", "Closed"),
+         ("cancelled", "Cancelled")],
+        string="Status", required=True, default="draft", readonly=True, index=True, tracking=True, copy=False,
+    )
+    root_cause = fields.Text(help="Why it happened, as the customer service unit found it.")
+    resolution = fields.Text(help="How the complaint was settled with the customer.")
+    satisfaction = fields.Selection(
+        SATISFACTION, string="Customer Satisfaction", help="How satisfied the customer was with the resolution.",
+    )
+    close_date = fields.Date(string="Closed On", readonly=True, copy=False)
+    action_ids = fields.One2many("sales.complaint.action", "complaint_id", string="Actions")
+    action_count = fields.Integer(compute="_compute_action_count")
+    open_action_count = fields.Integer(compute="_compute_action_count")
+    is_reporter = fields.Boolean(compute="_compute_rights")
+    can_work = fields.Boolean(compute="_compute_rights")
+    can_lead = fields.Boolean(compute="_compute_rights")
+    in_my_units = fields.Boolean(
+        compute="_compute_in_my_units", search="_search_in_my_units",
+        help="From a unit I lead or below, or routed to a service unit I belong to or lead.",
+    )
+
+    @api.depends("action_ids.state")
+    def _compute_action_count(self):
+        for complaint in self:
+            complaint.action_count = len(complaint.action_ids)
+            complaint.open_action_count = len(complaint.action_ids.filtered(lambda action: action.state == "open"))
+
+    @api.depends("user_id", "service_team_id", "responsible_id")
+    @api.depends_context("uid")
+    def _compute_rights(self):
+        user = self.env.user
+        workers = self._worked_by(user)
+        leaders = self._led_by(user)
+        for complaint in self:
+            complaint.is_reporter = complaint.user_id == user
+            complaint.can_work = complaint in workers
+            complaint.can_lead = complaint in leaders
+
+    def _my_units_domain(self):
+        user = self.env.user.sudo()
+        scope = user.sales_org_team_ids.ids
+        return ["|", "|", ("team_id", "in", scope), ("service_team_id", "in", scope),
+                ("service_team_id", "in", user.crm_team_ids.ids)]
+
+    @api.depends_context("uid")
+    def _compute_in_my_units(self):
+        mine = self.filtered_domain(self._my_units_domain())
+        for complaint in self:
+            complaint.in_my_units = complaint in mine
+
+    def _search_in_my_units(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("In My Units is searched as true or false."))
+        domain = self._my_units_domain()
+        return domain if (operator == "=") == value else ["!", *domain]
+
+    @api.onchange("partner_id")
+    def _onchange_partner_id(self):
+        partner = self.partner_id.commercial_partner_id
+        if self.order_id and self.order_id.partner_id.commercial_partner_id != partner:
+            self.order_id = False
+        if self.invoice_id and self.invoice_id.partner_id.commercial_partner_id != partner:
+            self.invoice_id = False
+
+    # ------------------------------------------------------------------
+    # Constraints
+    # ------------------------------------------------------------------
+
+    @api.constrains("claim_amount")
+    def _check_claim_amount(self):
+        for complaint in self:
+            if complaint.claim_amount < 0:
+                raise ValidationError(self.env._(
+                    "A claim is what the customer asks for: %(amount)s is below zero.",
+                    amount=format_amount(self.env, complaint.claim_amount, complaint.currency_id),
+                ))
+
+    @api.constrains("date", "company_id")
+    def _check_date(self):
+        for complaint in self:
+            if complaint.date > complaint.company_id._sales_org_today():
+                raise ValidationError(self.env._(
+                    "%(date)s is a day still to come: a complaint is logged on or after the day the customer made it.",
+                    date=format_date(self.env, complaint.date),
+                ))
+
+    @api.constrains("partner_id", "order_id", "invoice_id")
+    def _check_order_invoice(self):
+        for complaint in self.sudo():
+            customer = complaint.partner_id.commercial_partner_id
+            if complaint.order_id and complaint.order_id.partner_id.commercial_partner_id != customer:
+                raise ValidationError(self.env._(
+                    "%(order)s is not an order of %(customer)s.", order=complaint.order_id.name, customer=customer.name,
+                ))
+            invoice = complaint.invoice_id
+            if invoice and (invoice.move_type != "out_invoice" or invoice.commercial_partner_id != customer):
+                raise ValidationError(self.env._(
+                    "%(invoice)s is not a customer invoice of %(customer)s.",
+                    invoice=invoice.display_name, customer=customer.name,
+                ))
+
+    @api.constrains("daily_report_line_id", "user_id")
+    def _check_daily_report_line(self):
+        for complaint in self.sudo().filtered("daily_report_line_id"):
+            if complaint.daily_report_line_id.user_id != complaint.user_id:
+                raise ValidationError(self.env._(
+                    "A complaint is logged from a call or visit of its reporter's own daily report."))
+
+    def _check_team(self):
+        """The reporter files a complaint under one of their units or a unit they lead."""
+        for complaint in self.filtered("team_id"):
+            user = complaint.user_id.sudo()
+            if complaint.team_id not in user.crm_team_ids | user.sales_org_team_ids:
+                raise ValidationError(self.env._(
+                    "%(unit)s is not a unit of %(person)s: a complaint is filed under one of the reporter's units.",
+                    unit=complaint.team_id.name, person=user.name,
+                ))
+
+    # ------------------------------------------------------------------
+    # ORM
+    # ------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            for vals in vals_list:
+                if vals.get("user_id", self.env.uid) != self.env.uid:
+                    raise AccessError(self.env._("People log the complaints they hear themselves."))
+                written = {fname for fname, value in vals.items() if value} & SERVICE_FIELDS
+                if written:
+                    raise AccessError(self.env._(
+                        "%(fields)s are written by the customer service unit once the complaint is submitted.",
+                        fields=self._field_labels(written),
+                    ))
+        for vals in vals_list:
+            if not self.env.su and vals.get("daily_report_line_id"):
+                line = self.env["sales.daily.report.line"].sudo().browse(vals["daily_report_line_id"])
+                if line.user_id != self.env.user:
+                    raise AccessError(self.env._(
+                        "A complaint is logged from a call or visit of your own daily report."))
+        complaints = super().create(vals_list)
+        for complaint in complaints.sudo():
+            complaint.name = self.env["ir.sequence"].with_company(complaint.company_id).next_by_code(
+                "sales.complaint", sequence_date=complaint.date) or "/"
+        if not self.env.su:
+            complaints._check_team()
+            complaints.partner_id.check_access("read")
+        complaints._route()
+        return complaints
+
+    def write(self, vals):
+        if not self.env.su:
+            self._check_user_write(set(vals) - self._sales_org_system_fields)
+        res = super().write(vals)
+        if not self.env.su and "team_id" in vals:
+            self._check_team()
+            self._route()
+        return res
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_own_drafts(self):
+        if any(complaint.state != "draft" for complaint in self):
+            raise UserError(self.env._("A submitted complaint is cancelled, not deleted."))
+        if not self.env.su and any(complaint.user_id != self.env.user for complaint in self):
+            raise AccessError(self.env._("Only its reporter deletes a draft complaint."))
+
+    def _check_user_write(self, fnames):
+        env = self.env
+        once = fnames & CREATE_FIELDS
+        if once:
+            raise AccessError(env._("%(fields)s of a complaint are set when it is logged.",
+                                    fields=self._field_labels(once)))
+        other = fnames - REPORTER_FIELDS - SERVICE_FIELDS
+        if other:
+            raise AccessError(env._("%(fields)s of a complaint are set by its workflow, not by hand.",
+                                    fields=self._field_labels(other)))
+        if fnames & REPORTER_FIELDS:
+            for complaint in self:
+                if complaint.user_id != env.user:
+                    raise AccessError(env._(
+                        "What %(complaint)s says is written by its reporter, %(person)s.",
+                        complaint=complaint.name, person=complaint.user_id.name))
+                if complaint.state != "draft":
+                    raise UserError(env._(
+                        "%(complaint)s is submitted: what the customer said stays as logged; the customer "
+                        "service unit adds the cause and the resolution.", complaint=complaint.name))
+        if fnames & SERVICE_FIELDS:
+            if any(complaint.state not in WORKING_STATES for complaint in self):
+                raise UserError(env._(
+                    "The cause, the resolution and the actions are written while the complaint is open or in "
+                    "progress: reopen a closed complaint first."))
+            refused = self - self._worked_by(env.user)
+            if refused:
+                raise AccessError(env._(
+                    "%(complaint)s is handled by %(unit)s: its people and the leaders above write its cause and "
+                    "resolution.", complaint=refused[0].name, unit=refused[0].sudo().service_team_id.name or ""))
+
+    def _field_labels(self, fnames):
+        return ", ".join(sorted(self._fields[fname]._description_string(self.env) for fname in fnames))
+
+    # ------------------------------------------------------------------
+    # Routing and rights
+    # ------------------------------------------------------------------
+
+    def _route(self):
+        """Each complaint goes to the nearest service unit up the tree from the reporter's unit:
+        the unit itself, a service unit among the children of each of its ancestors (nearest
+        first), else the reporter's unit; its leader (or the nearest leader above) is responsible.
+        Two queries whatever the number of complaints."""
+        complaints = self.sudo()
+        Team = self.env["crm.team"].sudo()
+        paths = {
+            complaint: [int(tid) for tid in (complaint.team_id.parent_path or "").split("/") if tid]
+            for complaint in complaints
+        }
+        ancestor_ids = list({tid for path in paths.values() for tid in path})
+        services = Team.search([
+            ("unit_type", "=", "service"), "|", ("id", "in", ancestor_ids), ("parent_id", "in", ancestor_ids),
+        ], order="sequence, id") if ancestor_ids else Team
+        # without a unit: the company's service unit highest in the tree
+        fallback = {}
+        for company in complaints.filtered(lambda complaint: not complaint.team_id).company_id:
+            fallback[company] = Team.search([
+                ("unit_type", "=", "service"), ("company_id", "in", (company.id, False))], order="parent_path", limit=1)
+        for complaint in complaints:
+            path = paths[complaint]
+            unit = complaint.team_id or fallback[complaint.company_id]
+            for ancestor_id in reversed(path):
+                found = services.filtered(lambda team, a=ancestor_id, c=complaint: (
+                    team.id == a or team.parent_id.id == a) and team.company_id in (c.company_id, c.company_id.browse()))
+                if found:
+                    unit = found.filtered(lambda team, a=ancestor_id: team.id == a)[:1] or found[:1]
+                    break
+            leader = unit.user_id
+            if not leader and unit.parent_path:
+                above = Team.browse([int(tid) for tid in unit.parent_path.split("/") if tid])
+                leader = next((team.user_id for team in reversed(above) if team.user_id), leader)
+            if (complaint.service_team_id, complaint.responsible_id) != (unit, leader):
+                complaint.write({"service_team_id": unit.id, "responsible_id": leader.id})
+
+    def _worked_by(self, user):
+        """The complaints `user` works on: as a member of their service unit, its leader or a
+        leader above it, or the sales administrator."""
+        if user.has_group("sales_team.group_sale_manager"):
+            return self
+        teams = set((user.sudo().crm_team_ids | user.sudo().sales_org_team_ids).ids)
+        return self.filtered(lambda complaint: complaint.sudo().service_team_id.id in teams
+                             or complaint.sudo().responsible_id == user)
+
+    def _led_by(self, user):
+        """The complaints `user` decides on (cancel, reopen): the service unit's leader, a leader
+        above it, or the sales administrator."""
+        if user.has_group("sales_team.group_sale_manager"):
+            return self
+        teams = set(user.sudo().sales_org_team_ids.ids)
+        return self.filtered(lambda complaint: complaint.sudo().service_team_id.id in teams
+                             or complaint.sudo().responsible_id == user)
+
+    def _check_worker(self):
+        if self.env.su:
+            return
+        refused = self - self._worked_by(self.env.user)
+        if refused:
+            raise AccessError(self.env._(
+                "%(complaint)s is handled by %(unit)s: its people and the leaders above work on it.",
+                complaint=refused[0].name, unit=refused[0].sudo().service_team_id.name or ""))
+
+    def _check_leader(self):
+        if self.env.su:
+            return
+        refused = self - self._led_by(self.env.user)
+        if refused:
+            raise AccessError(self.env._(
+                "%(complaint)s is decided by the leader of %(unit)s or a leader above.",
+                complaint=refused[0].name, unit=refused[0].sudo().service_team_id.name or ""))
+
+    def _check_states(self, states):
+        labels = dict(self._fields["state"]._description_selection(self.env))
+        for complaint in self:
+            if complaint.state not in states:
+                raise UserError(self.env._(
+                    "%(complaint)s is %(state)s: this step is not for it now.",
+                    complaint=complaint.name, state=labels[complaint.state]))
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def action_submit(self):
+        """The reporter hands the complaint to the customer service unit found up the tree."""
+        self._check_states(("draft",))
+        if not self.env.su and any(complaint.user_id != self.env.user for complaint in self):
+            raise AccessError(self.env._("Only its reporter submits a complaint."))
+        for complaint in self:
+            if not complaint.category_id:
+                raise UserError(self.env._("Choose what %(complaint)s is about (its category) before submitting it.",
+                                           complaint=complaint.name))
+        self._check_date()
+        self._route()
+        complaints = self.sudo()
+        if complaints.filtered(lambda complaint: not complaint.responsible_id):
+            raise UserError(self.env._(
+                "No customer service unit or leader was found above %(unit)s: ask the sales administrator to "
+                "set one in the unit tree.", unit=complaints.team_id[:1].name or ""))
+        complaints.write({"state": "open"})
+        complaints._schedule_handling()
+        return True
+
+    def action_start(self):
+        """The service unit starts working on it."""
+        self._check_states(("open",))
+        self._check_worker()
+        self.sudo().write({"state": "in_progress"})
+        return True
+
+    def action_close(self):
+        """Closed once the service unit has settled it and knows how satisfied the customer is."""
+        self._check_states(WORKING_STATES)
+        self._check_worker()
+        for complaint in self:
+            missing = [label for fname, label in (
+                ("resolution", self.env._("the resolution")), ("satisfaction", self.env._("the customer's satisfaction")),
+            ) if not complaint[fname]]
+            if missing:
+                raise UserError(self.env._(
+                    "%(complaint)s is closed with %(missing)s: fill them in first.",
+                    complaint=complaint.name, missing=self.env._(" and ").join(missing)))
+        for company, complaints in self.sudo().grouped("company_id").items():
+            complaints.write({"state": "closed", "close_date": company._sales_org_today()})
+        self._handling_activities().action_feedback(feedback=self.env._("Complaint closed."))
+        return True
+
+    def action_cancel(self):
+        """Dropped: by its reporter while nobody works on it yet, or by the service unit's leader
+        once submitted."""
+        self._check_states(("draft", "open", "in_progress"))
+        if not self.env.su:
+            own = self.filtered(lambda complaint: complaint.user_id == self.env.user and complaint.state != "in_progress")
+            if (self - own).filtered(lambda complaint: complaint.state == "draft"):
+                raise AccessError(self.env._("A draft complaint is its reporter's: only they cancel it."))
+            (self - own)._check_leader()
+        complaints = self.sudo()
+        complaints.write({"state": "cancelled"})
+        complaints.action_ids.filtered(lambda action: action.state == "open")._close("cancelled")
+        self._handling_activities().unlink()
+        return True
+
+    def action_reopen(self):
+        """The service unit's leader takes a closed complaint up again."""
+        self._check_states(("closed",))
+        self._check_leader()
+        complaints = self.sudo()
+        complaints.write({"state": "in_progress", "close_date": False})
+        complaints._schedule_handling()
+        return True
+
+    def action_view_actions(self):
+        self.ensure_one()
+        self.check_access("read")
+        action = self.env["ir.actions.act_window"]._for_xml_id("sales_team_org.sales_complaint_action_action")
+        action["domain"] = [("complaint_id", "=", self.id)]
+        action["context"] = {"default_complaint_id": self.id}
+        return action
+
+    # ------------------------------------------------------------------
+    # Activities
+    # ------------------------------------------------------------------
+
+    def _handling_activities(self):
+        activity_type = self.env.ref("sales_team_org.mail_activity_type_complaint")
+        return self.sudo().activity_ids.filtered(lambda activity: activity.activity_type_id == activity_type)
+
+    def _schedule_handling(self):
+        """The responsible leader gets one "Handle complaint" activity per complaint."""
+        activity_type = self.env.ref("sales_team_org.mail_activity_type_complaint")
+        for complaint in self.sudo():
+            if complaint._handling_activities():
+                continue
+            env = complaint.with_context(lang=complaint.responsible_id.lang).env
+            complaint.activity_schedule(
+                activity_type_id=activity_type.id,
+                user_id=complaint.responsible_id.id,
+                summary=env._("Handle complaint %(complaint)s", complaint=complaint.name),
+                note=Markup("<p>%s</p>") % env._(
+                    "%(customer)s, reported by %(person)s.", customer=complaint.partner_id.name,
+                    person=complaint.user_id.name),
+            )
+
+    def _sales_org_activity_done(self, activities):
+        """An action's activity marked done in the chatter closes the action, when who marked it
+        may close the action."""
+        actions = self.action_ids.filtered(lambda action: action.state == "open" and action.activity_id in activities)
+        if actions:
+            actions.sudo(False)._check_closer()
+            actions._close("done")
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    sales_complaint_count = fields.Integer(string="Complaints", compute="_compute_sales_complaint_count")
+
+    def _compute_sales_complaint_count(self):
+        counts = dict(self.env["sales.complaint"]._read_group(
+            [("partner_id", "child_of", self.commercial_partner_id.ids)], ["partner_id"], ["__count"]))
+        for partner in self:
+            partner.sales_complaint_count = sum(
+                count for customer, count in counts.items()
+                if customer.commercial_partner_id == partner.commercial_partner_id)
+
+    def action_view_sales_complaints(self):
+        self.ensure_one()
+        self.check_access("read")
+        self.env["sales.complaint"].check_access("read")
+        action = self.env["ir.actions.act_window"]._for_xml_id("sales_team_org.sales_complaint_action")
+        action["domain"] = [("partner_id", "child_of", self.commercial_partner_id.id)]
+        action["context"] = {"default_partner_id": self.id, "search_default_filter_not_closed": 0}
+        return action
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    sales_complaint_count = fields.Integer(string="Complaints", compute="_compute_sales_complaint_count")
+
+    def _compute_sales_complaint_count(self):
+        counts = dict(self.env["sales.complaint"]._read_group(
+            [("order_id", "in", self.ids)], ["order_id"], ["__count"]))
+        for order in self:
+            order.sales_complaint_count = counts.get(order, 0)
+
+    def action_view_sales_complaints(self):
+        self.ensure_one()
+        self.check_access("read")
+        self.env["sales.complaint"].check_access("read")
+        action = self.env["ir.actions.act_window"]._for_xml_id("sales_team_org.sales_complaint_action")
+        action["domain"] = [("order_id", "=", self.id)]
+        action["context"] = {"default_partner_id": self.partner_id.id, "default_order_id": self.id}
+        return action
