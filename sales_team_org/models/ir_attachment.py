@@ -6,14 +6,18 @@ class IrAttachment(models.Model):
     _inherit = "ir.attachment"
 
     def check(self, mode, values=None):
-        """The photos of a call or visit change with their line: only its author, while the report
-        is theirs (Odoo lets whoever may write a record change its attachments). Checked for the
-        lines the attachments are on and for those a write or create would put them on."""
+        """Photos change with the record they show (Odoo lets whoever may write a record change its
+        attachments): those of a call or visit, of a return request."""
         super().check(mode, values)
         if mode == "read" or self.env.su:
             return
+        self._check_daily_report_line_photos(values or {})
+        self._check_return_request_photos()
+
+    def _check_daily_report_line_photos(self, values):
+        """Only the line's author, while the report is theirs. Checked for the lines the
+        attachments are on and for those a write or create would put them on."""
         Line = self.env["sales.daily.report.line"]
-        values = values or {}
         line_ids = set()
         if self:
             self.flush_model(["res_model", "res_id"])
@@ -29,3 +33,15 @@ class IrAttachment(models.Model):
         lines = Line.browse(int(line_id) for line_id in line_ids if line_id).exists()
         if lines:
             lines.report_id._check_user_write({"line_ids"})
+
+    def _check_return_request_photos(self):
+        """Only the request's author, while it is theirs (the chatter's files of the request are
+        left to Odoo's rule)."""
+        if not self:
+            return
+        self.env["sales.return.request"].flush_model(["photo_ids"])
+        request_ids = [request_id for (request_id,) in self.env.execute_query(SQL(
+            "SELECT DISTINCT request_id FROM sales_return_request_photo_rel WHERE attachment_id IN %s",
+            tuple(self.ids)))]
+        if request_ids:
+            self.env["sales.return.request"].browse(request_ids)._check_user_write({"photo_ids"})

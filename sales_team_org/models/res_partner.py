@@ -147,3 +147,39 @@ class ResPartner(models.Model):
                 "%(customers)s is not a customer of your people: its salesperson, leads and daily reports "
                 "are outside your units.", customers=", ".join(outside.mapped("display_name")),
             ))
+
+    # ------------------------------------------------------------------
+    # Customer service: what the reader sees of the customer's complaints, samples and visits
+    # ------------------------------------------------------------------
+
+    sales_complaint_count = fields.Integer(string="Complaints", compute="_compute_sales_service_counts")
+    sales_sample_count = fields.Integer(string="Samples Sent", compute="_compute_sales_service_counts")
+    sales_visit_count = fields.Integer(string="Customer Visits", compute="_compute_sales_service_counts")
+
+    @api.depends_context("uid", "allowed_company_ids")
+    def _compute_sales_service_counts(self):
+        for fname, model in (("sales_complaint_count", "sales.complaint"), ("sales_sample_count", "sales.sample"),
+                             ("sales_visit_count", "sales.visit")):
+            counts = self._sales_count_by_customer(model)
+            for partner in self:
+                partner[fname] = counts.get(partner.id, 0)
+
+    def _sales_count_by_customer(self, model):
+        """{partner id: the records of `model` the reader sees for the partner or its contacts}."""
+        if not self.ids or not self.env[model].has_access("read"):
+            return {}
+        groups = self.env[model]._read_group([("partner_id", "child_of", self.ids)], ["partner_id"], ["__count"])
+        counts = {}
+        for partner, count in groups:
+            for counted in {partner.id, partner.commercial_partner_id.id} & set(self.ids):
+                counts[counted] = counts.get(counted, 0) + count
+        return counts
+
+    def action_view_sales_complaints(self):
+        self.ensure_one()
+        self.check_access("read")
+        self.env["sales.complaint"].check_access("read")
+        action = self.env["ir.actions.act_window"]._for_xml_id("sales_team_org.sales_complaint_action")
+        action["domain"] = [("partner_id", "child_of", self.commercial_partner_id.id)]
+        action["context"] = {"default_partner_id": self.id, "search_default_filter_not_closed": 0}
+        return action

@@ -399,3 +399,58 @@ class SaleOrder(models.Model):
         action["domain"] = [("order_id", "=", self.id)]
         action["context"] = {"create": False}
         return action
+
+    # ------------------------------------------------------------------
+    # Customer service: the order's complaints and returns
+    # ------------------------------------------------------------------
+
+    sales_complaint_count = fields.Integer(string="Complaints", compute="_compute_sales_complaint_count")
+
+    def _compute_sales_complaint_count(self):
+        counts = dict(self.env["sales.complaint"]._read_group(
+            [("order_id", "in", self.ids)], ["order_id"], ["__count"]))
+        for order in self:
+            order.sales_complaint_count = counts.get(order, 0)
+
+    def action_view_sales_complaints(self):
+        self.ensure_one()
+        self.check_access("read")
+        self.env["sales.complaint"].check_access("read")
+        action = self.env["ir.actions.act_window"]._for_xml_id("sales_team_org.sales_complaint_action")
+        action["domain"] = [("order_id", "=", self.id)]
+        action["context"] = {"default_partner_id": self.partner_id.id, "default_order_id": self.id}
+        return action
+
+    return_request_count = fields.Integer(string="Returns", compute="_compute_return_request_count")
+
+    def _compute_return_request_count(self):
+        # counted for whoever reads the order; the requests themselves stay under their rules
+        counts = dict(self.env["sales.return.request"].sudo()._read_group(
+            [("order_id", "in", self._origin.ids)], ["order_id"], ["__count"]))
+        for order in self:
+            order.return_request_count = counts.get(order._origin, 0)
+
+    def action_request_return(self):
+        """A new return or exchange request on this confirmed order, filed by the current user."""
+        self.ensure_one()
+        self.check_access("read")
+        if self.state != "sale":
+            raise UserError(self.env._(
+                "%(order)s is not a confirmed order: only what was sold and delivered is returned.",
+                order=self.name))
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Return or Exchange"),
+            "res_model": "sales.return.request",
+            "views": [(False, "form")],
+            "target": "current",
+            "context": {"default_order_id": self.id},
+        }
+
+    def action_view_return_requests(self):
+        self.ensure_one()
+        self.check_access("read")
+        action = self.env["ir.actions.act_window"]._for_xml_id("sales_team_org.sales_return_request_action")
+        action["domain"] = [("order_id", "=", self.id)]
+        action["context"] = {"default_order_id": self.id}
+        return action

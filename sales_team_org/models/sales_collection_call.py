@@ -19,7 +19,7 @@ class SalesCollectionCall(models.Model):
     the invoice; when its day passes with the invoice still open, the salesperson is reminded."""
 
     _name = "sales.collection.call"
-    _inherit = ["sales.org.guarded.mixin"]
+    _inherit = ["sales.org.guarded.mixin", "sales.org.logged.mixin"]
     _description = "Collection Call"
     _order = "date desc, id desc"
     _check_company_auto = True
@@ -55,9 +55,6 @@ class SalesCollectionCall(models.Model):
     promised_amount = fields.Monetary(
         help="What the customer promised to pay, in the invoice's currency; left empty with a date, the whole "
         "amount due.")
-    daily_report_line_id = fields.Many2one(
-        "sales.daily.report.line", string="Daily Report Call", index="btree_not_null", ondelete="set null",
-        check_company=True)
     reminded = fields.Boolean(
         string="Broken Promise Reminded", readonly=True, copy=False,
         help="The salesperson was reminded that this promise passed unpaid.")
@@ -73,13 +70,20 @@ class SalesCollectionCall(models.Model):
     # CRUD
     # ------------------------------------------------------------------
 
+    @api.model
+    def _defaults_from_daily_report_line(self, line):
+        # the customer's invoice longest overdue, among those the caller reads
+        invoice = self.env["account.move"].search([
+            ("move_type", "=", "out_invoice"), ("state", "=", "posted"), ("amount_residual", ">", 0),
+            ("commercial_partner_id", "=", line.partner_id.commercial_partner_id.id),
+        ], order="invoice_date_due, id", limit=1)
+        defaults = dict(super()._defaults_from_daily_report_line(line), default_move_id=invoice.id)
+        del defaults["default_partner_id"]  # the invoice's, set by the server
+        return defaults
+
     @api.model_create_multi
     def create(self, vals_list):
         check_system_fields(self, vals_list)
-        if not self.env.su:
-            for vals in vals_list:
-                if vals.get("user_id") and vals["user_id"] != self.env.uid:
-                    raise AccessError(self.env._("A collection call is logged by whoever made it, not for someone else."))
         for vals in vals_list:
             if vals.get("promised_date") and not vals.get("promised_amount"):
                 move = self.env["account.move"].sudo().browse(vals.get("move_id"))
@@ -122,7 +126,7 @@ class SalesCollectionCall(models.Model):
                 "%(user)s may not log a collection call about %(invoice)s: its salesperson, the people of its unit "
                 "and their leaders follow up its payment.", user=user.name, invoice=move.name))
 
-    @api.constrains("move_id", "date", "daily_report_line_id")
+    @api.constrains("move_id", "date")
     def _check_move_and_date(self):
         for call in self:
             move = call.move_id.sudo()
@@ -134,11 +138,6 @@ class SalesCollectionCall(models.Model):
                 raise ValidationError(self.env._(
                     "%(date)s is a day still to come: log a collection call once it is made.",
                     date=format_date(self.env, call.date)))
-            line = call.daily_report_line_id.sudo()
-            if line and line.user_id != call.user_id:
-                raise ValidationError(self.env._(
-                    "A collection call is logged from a call of its caller's own daily report, not from one of "
-                    "%(person)s's.", person=line.user_id.name))
 
     def _check_promise(self):
         """At create only: a promise is for a day still to come and at most what is due."""

@@ -27,7 +27,7 @@ class SalesComplaint(models.Model):
     customer's satisfaction."""
 
     _name = "sales.complaint"
-    _inherit = ["mail.thread", "mail.activity.mixin", "sales.org.guarded.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "sales.org.guarded.mixin", "sales.org.logged.mixin"]
     _description = "Customer Complaint"
     _order = "date desc, id desc"
     _check_company_auto = True
@@ -75,10 +75,6 @@ class SalesComplaint(models.Model):
         string="Amount Claimed", tracking=True, help="What the customer asks for, in the company's currency.",
     )
     description = fields.Html(help="What the customer complains about, in their words.")
-    daily_report_line_id = fields.Many2one(
-        "sales.daily.report.line", string="Call or Visit", index="btree_not_null", ondelete="set null",
-        check_company=True, readonly=True, help="The call or visit of a daily report where the customer complained.",
-    )
     # Routed by the tree, worked by the service unit
     service_team_id = fields.Many2one(
         "crm.team", string="Service Unit", index="btree_not_null", readonly=True, tracking=True,
@@ -190,13 +186,6 @@ class SalesComplaint(models.Model):
                     invoice=invoice.display_name, customer=customer.name,
                 ))
 
-    @api.constrains("daily_report_line_id", "user_id")
-    def _check_daily_report_line(self):
-        for complaint in self.sudo().filtered("daily_report_line_id"):
-            if complaint.daily_report_line_id.user_id != complaint.user_id:
-                raise ValidationError(self.env._(
-                    "A complaint is logged from a call or visit of its reporter's own daily report."))
-
     def _check_team(self):
         """The reporter files a complaint under one of their units or a unit they lead."""
         for complaint in self.filtered("team_id"):
@@ -207,6 +196,20 @@ class SalesComplaint(models.Model):
                     unit=complaint.team_id.name, person=user.name,
                 ))
 
+    @api.model
+    def _defaults_from_daily_report_line(self, line):
+        # the customer's last confirmed order of the call's opportunity: the one complained about, likely
+        customer = line.partner_id.commercial_partner_id
+        orders = line.lead_id.order_ids.filtered(
+            lambda order: order.state == "sale" and order.partner_id.commercial_partner_id == customer)
+        return dict(
+            super()._defaults_from_daily_report_line(line),
+            default_contact_name=line.contact_name or False,
+            default_order_id=orders.sorted("date_order")[-1:].id,
+            default_team_id=line.report_id.team_id.id or self.env.user.sale_team_id.id,
+            default_date=line.date,
+        )
+
     # ------------------------------------------------------------------
     # ORM
     # ------------------------------------------------------------------
@@ -215,20 +218,12 @@ class SalesComplaint(models.Model):
     def create(self, vals_list):
         if not self.env.su:
             for vals in vals_list:
-                if vals.get("user_id", self.env.uid) != self.env.uid:
-                    raise AccessError(self.env._("People log the complaints they hear themselves."))
                 written = {fname for fname, value in vals.items() if value} & SERVICE_FIELDS
                 if written:
                     raise AccessError(self.env._(
                         "%(fields)s are written by the customer service unit once the complaint is submitted.",
                         fields=self._field_labels(written),
                     ))
-        for vals in vals_list:
-            if not self.env.su and vals.get("daily_report_line_id"):
-                line = self.env["sales.daily.report.line"].sudo().browse(vals["daily_report_line_id"])
-                if line.user_id != self.env.user:
-                    raise AccessError(self.env._(
-                        "A complaint is logged from a call or visit of your own daily report."))
         complaints = super().create(vals_list)
         for complaint in complaints.sudo():
             complaint.name = self.env["ir.sequence"].with_company(complaint.company_id).next_by_code(
@@ -484,47 +479,3 @@ class SalesComplaint(models.Model):
         if actions:
             actions.sudo(False)._check_closer()
             actions._close("done")
-
-
-class ResPartner(models.Model):
-    _inherit = "res.partner"
-
-    sales_complaint_count = fields.Integer(string="Complaints", compute="_compute_sales_complaint_count")
-
-    def _compute_sales_complaint_count(self):
-        counts = dict(self.env["sales.complaint"]._read_group(
-            [("partner_id", "child_of", self.commercial_partner_id.ids)], ["partner_id"], ["__count"]))
-        for partner in self:
-            partner.sales_complaint_count = sum(
-                count for customer, count in counts.items()
-                if customer.commercial_partner_id == partner.commercial_partner_id)
-
-    def action_view_sales_complaints(self):
-        self.ensure_one()
-        self.check_access("read")
-        self.env["sales.complaint"].check_access("read")
-        action = self.env["ir.actions.act_window"]._for_xml_id("sales_team_org.sales_complaint_action")
-        action["domain"] = [("partner_id", "child_of", self.commercial_partner_id.id)]
-        action["context"] = {"default_partner_id": self.id, "search_default_filter_not_closed": 0}
-        return action
-
-
-class SaleOrder(models.Model):
-    _inherit = "sale.order"
-
-    sales_complaint_count = fields.Integer(string="Complaints", compute="_compute_sales_complaint_count")
-
-    def _compute_sales_complaint_count(self):
-        counts = dict(self.env["sales.complaint"]._read_group(
-            [("order_id", "in", self.ids)], ["order_id"], ["__count"]))
-        for order in self:
-            order.sales_complaint_count = counts.get(order, 0)
-
-    def action_view_sales_complaints(self):
-        self.ensure_one()
-        self.check_access("read")
-        self.env["sales.complaint"].check_access("read")
-        action = self.env["ir.actions.act_window"]._for_xml_id("sales_team_org.sales_complaint_action")
-        action["domain"] = [("order_id", "=", self.id)]
-        action["context"] = {"default_partner_id": self.partner_id.id, "default_order_id": self.id}
-        return action

@@ -208,32 +208,36 @@ class SalesDailyReportLine(models.Model):
             line.sudo().activity_scheduled = True
         return True
 
+    # 一键记录: what the customer said on this call or visit, logged in one tap by its author
     def action_log_complaint(self):
-        """The customer complained on this call or visit: its author logs the complaint in one
-        tap, the customer, contact and order taken from the line."""
+        return self._action_log("sales.complaint", self.env._("New Complaint"))
+
+    def action_log_market_info(self):
+        return self._action_log("sales.market.info", self.env._("New Market Information"))
+
+    def action_log_collection_call(self):
+        return self._action_log("sales.collection.call", self.env._("New Collection Call"))
+
+    def action_log_sample(self):
+        return self._action_log("sales.sample", self.env._("New Sample"))
+
+    def action_log_visit(self):
+        return self._action_log("sales.visit", self.env._("New Customer Visit"))
+
+    def _action_log(self, model, name):
+        """A new record of `model` (a `sales.org.logged.mixin`) filled from this line."""
         self.ensure_one()
         if self.user_id != self.env.user:
-            raise AccessError(self.env._("A complaint is logged from a call or visit of your own daily report."))
+            raise AccessError(self.env._("What a customer said is logged from a call or visit of your own daily report."))
         if not self.partner_id:
-            raise UserError(self.env._("Name the customer of this call or visit before logging their complaint."))
-        customer = self.partner_id.commercial_partner_id
-        orders = self.lead_id.order_ids.filtered(
-            lambda order: order.state == "sale" and order.partner_id.commercial_partner_id == customer)
+            raise UserError(self.env._("Name the customer of this call or visit first."))
         return {
             "type": "ir.actions.act_window",
-            "name": self.env._("New Complaint"),
-            "res_model": "sales.complaint",
-            "view_mode": "form",
+            "name": name,
+            "res_model": model,
             "views": [(False, "form")],
             "target": "current",
-            "context": {
-                "default_partner_id": self.partner_id.id,
-                "default_contact_name": self.contact_name or False,
-                "default_daily_report_line_id": self.id,
-                "default_order_id": orders.sorted("date_order")[-1:].id,
-                "default_team_id": self.report_id.team_id.id or self.env.user.sale_team_id.id,
-                "default_date": self.date,
-            },
+            "context": self.env[model]._defaults_from_daily_report_line(self),
         }
 
     @api.model

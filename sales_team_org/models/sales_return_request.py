@@ -4,7 +4,7 @@ from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL, float_compare, float_is_zero, format_amount
+from odoo.tools import float_compare, float_is_zero, format_amount
 
 REASONS = [
     ("quality", "Quality Problem"),
@@ -354,59 +354,3 @@ class SalesReturnRequest(models.Model):
                 action = wizard.action_create_returns()
             created |= Picking.browse(action["res_id"])
         return created, left
-
-
-class SaleOrder(models.Model):
-    _inherit = "sale.order"
-
-    return_request_count = fields.Integer(string="Returns", compute="_compute_return_request_count")
-
-    def _compute_return_request_count(self):
-        # counted for whoever reads the order; the requests themselves stay under their rules
-        counts = dict(self.env["sales.return.request"].sudo()._read_group(
-            [("order_id", "in", self._origin.ids)], ["order_id"], ["__count"]))
-        for order in self:
-            order.return_request_count = counts.get(order._origin, 0)
-
-    def action_request_return(self):
-        """A new return or exchange request on this confirmed order, filed by the current user."""
-        self.ensure_one()
-        self.check_access("read")
-        if self.state != "sale":
-            raise UserError(self.env._(
-                "%(order)s is not a confirmed order: only what was sold and delivered is returned.",
-                order=self.name))
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Return or Exchange"),
-            "res_model": "sales.return.request",
-            "views": [(False, "form")],
-            "target": "current",
-            "context": {"default_order_id": self.id},
-        }
-
-    def action_view_return_requests(self):
-        self.ensure_one()
-        self.check_access("read")
-        action = self.env["ir.actions.act_window"]._for_xml_id("sales_team_org.sales_return_request_action")
-        action["domain"] = [("order_id", "=", self.id)]
-        action["context"] = {"default_order_id": self.id}
-        return action
-
-
-class IrAttachment(models.Model):
-    _inherit = "ir.attachment"
-
-    def check(self, mode, values=None):
-        """The photos of a return request change with it: only its author, while it is theirs
-        (Odoo lets whoever may write a record change its attachments; the chatter's files of
-        the request are left to Odoo's rule)."""
-        super().check(mode, values)
-        if mode == "read" or self.env.su or not self:
-            return
-        self.env["sales.return.request"].flush_model(["photo_ids"])
-        request_ids = [request_id for (request_id,) in self.env.execute_query(SQL(
-            "SELECT DISTINCT request_id FROM sales_return_request_photo_rel WHERE attachment_id IN %s",
-            tuple(self.ids)))]
-        if request_ids:
-            self.env["sales.return.request"].browse(request_ids)._check_user_write({"photo_ids"})

@@ -25,6 +25,7 @@ from . import test_sales_daily_report_flows_tour
 from . import test_sales_org_review_flow
 from . import test_sales_org_review_flow_tour
 from . import test_sales_daily_report_line_visit
+from . import test_sales_daily_report_logs
 from . import test_sales_daily_report_sections
 from . import test_sales_price_reduction
 from . import test_sales_business_trip

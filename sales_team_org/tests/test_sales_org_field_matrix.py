@@ -1950,7 +1950,8 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             (self.complaint_action, "action_done", {"director", "admin"}),  # its owner, the service leaders
             (self.complaint_action, "action_cancel", self.complaint_workers),
             (self.complaint_monthly, "action_print", {"regional"}),
-            (rep_report.line_ids, "action_log_complaint", {"rep"}),
+            *((rep_report.line_ids, f"action_log_{log}", {"rep"})
+              for log in ("complaint", "market_info", "collection_call", "sample", "visit")),
             (self.customer, "action_view_sales_complaints", set(ROLES)),
             (self.orders[self.rep_shanghai], "action_view_sales_complaints", {"rep", *LEADERS_OF_REP}),
         ]
