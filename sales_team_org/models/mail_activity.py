@@ -5,6 +5,15 @@ from odoo.exceptions import AccessError
 from odoo.tools import html2plaintext, is_html_empty
 
 
+# the workflow's to-dos: only their assignee closes them
+WORKFLOW_ACTIVITY_TYPES = (
+    "sales_team_org.mail_activity_type_review",
+    "sales_team_org.mail_activity_type_approval",
+    "sales_team_org.mail_activity_type_complaint",
+    "sales_team_org.mail_activity_type_infringement",
+)
+
+
 class MailActivity(models.Model):
     _inherit = "mail.activity"
 
@@ -45,11 +54,13 @@ class MailActivity(models.Model):
 
     def _check_review_activity(self):
         """A review or approval waiting for its approver is the workflow's (moved with the tree,
-        closed by the decision): only the approver marks it done; its author cannot take it away."""
+        closed by the decision): only the approver marks it done; its author cannot take it away.
+        So is a leader's to-do the workflow gives them about someone's document (a complaint to
+        handle, an infringement reported)."""
         if self.env.su:
             return
         workflow = self.env["mail.activity.type"]
-        for xmlid in ("sales_team_org.mail_activity_type_review", "sales_team_org.mail_activity_type_approval"):
+        for xmlid in WORKFLOW_ACTIVITY_TYPES:
             workflow |= self.env.ref(xmlid, raise_if_not_found=False) or workflow
         if self.filtered(lambda activity: activity.activity_type_id in workflow and activity.user_id != self.env.user):
             raise AccessError(self.env._("A review waits for its approver: only they close it."))

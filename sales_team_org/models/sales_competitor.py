@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
 
 from .sales_org_guard import MAIL_FIELDS
 
@@ -41,7 +41,16 @@ class SalesCompetitor(models.Model):
         ("name_company_uniq", "unique(name, company_id)", "This competitor is on the list already."),
     ]
 
+    @api.constrains("name", "company_id")
+    def _check_shared_name(self):
+        # the unique constraint lets shared ones (no company) repeat: PostgreSQL's NULLs differ
+        shared = self.filtered(lambda competitor: not competitor.company_id)
+        if shared and self.search_count([("id", "not in", shared.ids), ("company_id", "=", False),
+                                          ("name", "in", shared.mapped("name"))], limit=1):
+            raise ValidationError(self.env._("This competitor is on the list already."))
+
     @api.depends("market_info_ids")
+    @api.depends_context("uid")
     def _compute_market_info_count(self):
         # what the reader may read of it
         counts = dict(self.env["sales.market.info"]._read_group(

@@ -32,7 +32,8 @@ class SalesMarketInfo(models.Model):
     monthly summaries and weekly meetings of its unit and the units above."""
 
     _name = "sales.market.info"
-    _inherit = ["mail.thread", "mail.activity.mixin", "sales.org.guarded.mixin", "sales.org.scope.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "sales.org.guarded.mixin", "sales.org.scope.mixin",
+                "sales.org.logged.mixin"]
     _description = "Market Information"
     _order = "date desc, id desc"
     _check_company_auto = True
@@ -76,10 +77,6 @@ class SalesMarketInfo(models.Model):
         "res.currency", required=True, default=lambda self: self.env.company.currency_id,
     )
     description = fields.Text(required=True, help="What was seen or heard, where and from whom.")
-    daily_report_line_id = fields.Many2one(
-        "sales.daily.report.line", string="Call or Visit", index="btree_not_null", ondelete="set null",
-        check_company=True, readonly=True, help="The call or visit of the author's daily report it was learnt on.",
-    )
     state = fields.Selection(
         [("new", "New"), ("acknowledged", "Acknowledged")], string="Status", default="new", required=True,
         readonly=True, index=True, tracking=True, copy=False,
@@ -184,21 +181,12 @@ class SalesMarketInfo(models.Model):
                     "units or a unit they lead.", unit=info.team_id.name, person=info.user_id.name,
                 ))
 
-    @api.constrains("daily_report_line_id", "user_id")
-    def _check_daily_report_line(self):
-        for info in self.filtered("daily_report_line_id"):
-            if info.daily_report_line_id.sudo().user_id != info.user_id:
-                raise ValidationError(self.env._(
-                    "Market information is logged from a call or visit of its author's own daily report."))
-
     # ------------------------------------------------------------------
     # ORM
     # ------------------------------------------------------------------
 
     @api.model_create_multi
     def create(self, vals_list):
-        if not self.env.su and any(vals.get("user_id") not in (None, False, self.env.uid) for vals in vals_list):
-            raise AccessError(self.env._("Market information is reported by its author, not for someone else."))
         infos = super().create(vals_list)
         infos.filtered(lambda info: info.kind == "infringement")._notify_infringement()
         return infos
@@ -206,10 +194,11 @@ class SalesMarketInfo(models.Model):
     def write(self, vals):
         if not self.env.su:
             self._check_user_write(set(vals))
-        newly_infringing = self.filtered(lambda info: info.kind != "infringement") \
-            if vals.get("kind") == "infringement" else self.browse()
         res = super().write(vals)
-        newly_infringing._notify_infringement()
+        if "kind" in vals:
+            # no longer an infringement: the leader has nothing to look into
+            self.filtered(lambda info: info.kind != "infringement")._infringement_activities().unlink()
+            self.filtered(lambda info: info.kind == "infringement")._notify_infringement()
         return res
 
     def _check_user_write(self, fnames):
@@ -256,7 +245,8 @@ class SalesMarketInfo(models.Model):
                     info=refused[0].display_name, user=self.env.user.name))
         self.sudo().write({"state": "acknowledged", "acknowledged_by_id": self.env.uid,
                            "acknowledged_date": fields.Datetime.now()})
-        # the acknowledger's to-dos on it are done with it
+        # what it asked of the leaders is answered
+        self._infringement_activities().action_feedback()
         self.sudo().activity_ids.filtered(lambda activity: activity.user_id == self.env.user).action_feedback()
         return True
 
@@ -269,18 +259,26 @@ class SalesMarketInfo(models.Model):
         infos = self.filtered(lambda info: info.state == "new" and info.user_id != user)
         if not infos or user.has_group("sales_team.group_sale_manager"):
             return infos
-        above = self.env["crm.team.member"].sudo()._leaders_above(infos.user_id.ids)
+        above = self.env["crm.team.member"].sudo()._leaders_above(infos.user_id.ids + [user.id])
         led = user.sudo().sales_org_team_ids
-        return infos.filtered(lambda info: user.id in above.get(info.user_id.id, ()) or info.team_id in led)
+        # a leader of the unit it is filed under, unless its author is above them
+        return infos.filtered(lambda info: user.id in above.get(info.user_id.id, ()) or (
+            info.team_id in led and info.user_id.id not in above.get(user.id, ())))
+
+    def _infringement_activities(self):
+        activity_type = self.env.ref("sales_team_org.mail_activity_type_infringement")
+        return self.sudo().activity_ids.filtered(lambda activity: activity.activity_type_id == activity_type)
 
     def _notify_infringement(self):
-        """An infringement goes to the leader of its author's unit as a to-do."""
-        if not self:
+        """An infringement goes to the leader of its author's unit as a to-do, once."""
+        notified = set(self._infringement_activities().mapped("res_id"))
+        infos = self.filtered(lambda info: info.id not in notified)
+        if not infos:
             return
         members = self.env["crm.team.member"].sudo().search([
-            ("user_id", "in", self.user_id.ids), ("crm_team_id", "in", self.team_id.ids)])
+            ("user_id", "in", infos.user_id.ids), ("crm_team_id", "in", infos.team_id.ids)])
         reports_to = {(m.user_id.id, m.crm_team_id.id): m.parent_member_id.user_id for m in members}
-        for info in self.sudo():
+        for info in infos.sudo():
             leader = info.team_id.user_id
             if not leader or leader == info.user_id:
                 leader = reports_to.get((info.user_id.id, info.team_id.id))
@@ -288,7 +286,7 @@ class SalesMarketInfo(models.Model):
                 continue
             env = info.with_context(lang=leader.lang or self.env.lang).env
             info.activity_schedule(
-                "mail.mail_activity_data_todo", user_id=leader.id, note=info.description,
+                "sales_team_org.mail_activity_type_infringement", user_id=leader.id, note=info.description,
                 summary=env._("Infringement reported"),
             )
 

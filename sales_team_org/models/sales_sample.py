@@ -38,35 +38,12 @@ def check_author_unit(records):
         ))
 
 
-def check_daily_report_line(records):
-    """A log made from a call or visit of a daily report: a line of its author's own report."""
-    for record in records.filtered("daily_report_line_id"):
-        line = record.daily_report_line_id.sudo()
-        if line.user_id != record.user_id:
-            raise ValidationError(records.env._(
-                "%(document)s can only be logged from a call or visit of %(person)s's own daily report.",
-                document=records.env["ir.model"]._get(records._name).name, person=record.user_id.name,
-            ))
-
-
-def check_create_values(model, vals_list):
-    """What a user's create may say: their own log, in one of their companies (the record rules
-    check the company), neither state nor stamps (the guarded mixin)."""
-    if model.env.su:
-        return
-    if any(vals.get("user_id", model.env.uid) != model.env.uid for vals in vals_list):
-        raise AccessError(model.env._(
-            "People log their own %(documents)s, not someone else's.",
-            documents=model.env["ir.model"]._get(model._name).name,
-        ))
-
-
 class SalesSample(models.Model):
     """目录、样品的寄送与登记: a sample or a catalogue sent to a customer, what it cost, and its
     follow-up: when sent, its author has a follow-up activity; done with the customer's feedback."""
 
     _name = "sales.sample"
-    _inherit = ["mail.thread", "mail.activity.mixin", "sales.org.guarded.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "sales.org.guarded.mixin", "sales.org.logged.mixin"]
     _description = "Sample or Catalogue Sent"
     _order = "date_sent desc, id desc"
     _check_company_auto = True
@@ -106,11 +83,11 @@ class SalesSample(models.Model):
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
     date_sent = fields.Date(
-        string="Sent On", required=True, index=True, tracking=True,
+        string="Sent On", required=True, index=True, tracking=True, copy=False,
         default=lambda self: self.env.company._sales_org_today(),
     )
-    carrier = fields.Char(help="The courier or the way it was sent.")
-    tracking_ref = fields.Char(string="Tracking Number")
+    carrier = fields.Char(help="The courier or the way it was sent.", copy=False)
+    tracking_ref = fields.Char(string="Tracking Number", copy=False)
     note = fields.Text(help="Why it is sent, what the customer asked for.")
     line_ids = fields.One2many("sales.sample.line", "sample_id", string="Items", copy=True)
     total_cost = fields.Monetary(
@@ -125,14 +102,10 @@ class SalesSample(models.Model):
         [("draft", "Draft"), ("sent", "Sent"), ("done", "Followed Up"), ("cancelled", "Cancelled")],
         string="Status", required=True, default="draft", readonly=True, index=True, tracking=True, copy=False,
     )
-    feedback = fields.Text(help="What the customer said of it, written when following up.")
+    feedback = fields.Text(help="What the customer said of it, written when following up.", copy=False)
     done_date = fields.Date(string="Followed Up On", readonly=True, copy=False)
     activity_id = fields.Many2one(
         "mail.activity", string="Follow-up Activity", readonly=True, copy=False, ondelete="set null",
-    )
-    daily_report_line_id = fields.Many2one(
-        "sales.daily.report.line", string="Daily Report Call", index="btree_not_null", ondelete="set null",
-        check_company=True, copy=False, help="The call or visit of the daily report it was logged from.",
     )
     is_mine = fields.Boolean(compute="_compute_is_mine")
 
@@ -167,10 +140,6 @@ class SalesSample(models.Model):
     def _check_team_id(self):
         check_author_unit(self)
 
-    @api.constrains("daily_report_line_id", "user_id")
-    def _check_daily_report_line_id(self):
-        check_daily_report_line(self)
-
     @api.constrains("date_sent", "follow_up_date")
     def _check_dates(self):
         for sample in self:
@@ -187,7 +156,6 @@ class SalesSample(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        check_create_values(self, vals_list)
         check_system_fields(self, vals_list)
         for vals in vals_list:
             company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
@@ -288,35 +256,3 @@ class SalesSample(models.Model):
                     "%(sample)s is %(state)s: this cannot be done now.",
                     sample=sample.display_name, state=states_names[sample.state],
                 ))
-
-
-class ResPartner(models.Model):
-    _inherit = "res.partner"
-
-    sales_sample_count = fields.Integer(string="Samples Sent", compute="_compute_sales_sample_count")
-    sales_visit_count = fields.Integer(string="Customer Visits", compute="_compute_sales_visit_count")
-
-    @api.depends_context("uid", "allowed_company_ids")
-    def _compute_sales_sample_count(self):
-        counts = count_by_commercial_partner(self, "sales.sample")
-        for partner in self:
-            partner.sales_sample_count = counts.get(partner.id, 0)
-
-    @api.depends_context("uid", "allowed_company_ids")
-    def _compute_sales_visit_count(self):
-        counts = count_by_commercial_partner(self, "sales.visit")
-        for partner in self:
-            partner.sales_visit_count = counts.get(partner.id, 0)
-
-
-def count_by_commercial_partner(partners, model):
-    """{partner id: the records of `model` the reader sees for the partner or its contacts}."""
-    if not partners.ids or not partners.env[model].has_access("read"):
-        return {}
-    groups = partners.env[model]._read_group(
-        [("partner_id", "child_of", partners.ids)], ["partner_id"], ["__count"])
-    counts = {}
-    for partner, count in groups:
-        for counted in {partner.id, partner.commercial_partner_id.id} & set(partners.ids):
-            counts[counted] = counts.get(counted, 0) + count
-    return counts

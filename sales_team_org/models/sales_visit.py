@@ -8,8 +8,6 @@ from .sales_org_guard import MAIL_FIELDS, check_system_fields
 from .sales_sample import (
     check_author,
     check_author_unit,
-    check_create_values,
-    check_daily_report_line,
 )
 
 
@@ -20,7 +18,7 @@ class SalesVisit(models.Model):
     day's report of the person who recorded it."""
 
     _name = "sales.visit"
-    _inherit = ["mail.thread", "mail.activity.mixin", "sales.org.guarded.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "sales.org.guarded.mixin", "sales.org.logged.mixin"]
     _description = "Customer Visit"
     _order = "date_start desc, id desc"
     _check_company_auto = True
@@ -72,10 +70,6 @@ class SalesVisit(models.Model):
     state = fields.Selection(
         [("planned", "Planned"), ("done", "Received"), ("cancelled", "Cancelled")],
         string="Status", required=True, default="planned", readonly=True, index=True, tracking=True, copy=False,
-    )
-    daily_report_line_id = fields.Many2one(
-        "sales.daily.report.line", string="Daily Report Call", index="btree_not_null", ondelete="set null",
-        check_company=True, copy=False, help="The call or visit of the daily report it was logged from.",
     )
     daily_report_id = fields.Many2one(
         "sales.daily.report", compute="_compute_daily_report_id",
@@ -132,7 +126,7 @@ class SalesVisit(models.Model):
         for visit in self:
             if visit.date_end <= visit.date_start:
                 raise ValidationError(self.env._(
-                    "The visitors of %(customer)s leave (%(end)s) after they arrive (%(start)s).",
+                    "The visitors of %(customer)s cannot leave (%(end)s) before they arrive (%(start)s).",
                     customer=visit.partner_id.name, end=format_datetime(self.env, visit.date_end),
                     start=format_datetime(self.env, visit.date_start),
                 ))
@@ -146,19 +140,22 @@ class SalesVisit(models.Model):
                     customer=visit.partner_id.name, count=visit.visitor_count,
                 ))
 
-    @api.constrains("host_ids")
+    @api.constrains("host_ids", "team_id")
     def _check_host_ids(self):
         for visit in self:
             if visit.host_ids.filtered("share"):
                 raise ValidationError(self.env._("The hosts of a visit are the company's own people."))
+            # a host is told of the visit by an activity on it: one they can open (few hosts a visit)
+            for host in visit.host_ids:
+                if not visit.with_user(host).has_access("read"):
+                    raise ValidationError(self.env._(
+                        "%(host)s cannot open the visit of %(customer)s: its hosts are people of its unit or the "
+                        "leaders above it.", host=host.name, customer=visit.partner_id.name,
+                    ))
 
     @api.constrains("team_id", "user_id")
     def _check_team_id(self):
         check_author_unit(self)
-
-    @api.constrains("daily_report_line_id", "user_id")
-    def _check_daily_report_line_id(self):
-        check_daily_report_line(self)
 
     # ------------------------------------------------------------------
     # ORM
@@ -166,7 +163,6 @@ class SalesVisit(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        check_create_values(self, vals_list)
         visits = super().create(vals_list)
         visits._sync_hosts()
         return visits

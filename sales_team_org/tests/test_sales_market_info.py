@@ -155,6 +155,28 @@ class TestSalesMarketInfo(SalesOrgCommon):
         self.assertFalse(info.activity_ids)
         info.with_user(self.clerk_east).kind = "infringement"
         self.assertEqual(info.activity_ids.user_id, self.manager)
+        # its author cannot take the leader's to-do away (from the review)
+        with self.assertRaises(AccessError):
+            info.activity_ids.with_user(self.clerk_east).unlink()
+        with self.assertRaises(AccessError):
+            info.activity_ids.with_user(self.clerk_east).action_feedback()
+        # back and forth: one to-do while it is an infringement, none once it is not
+        info.with_user(self.clerk_east).kind = "trend"
+        self.assertFalse(info.activity_ids)
+        info.with_user(self.clerk_east).kind = "infringement"
+        info.with_user(self.clerk_east).write({"kind": "infringement", "description": "Copied again"})
+        self.assertEqual(len(info.activity_ids), 1)
+        # acknowledged by a leader above the one it went to: the to-do is answered all the same
+        info.with_user(self.regional_east).action_acknowledge()
+        self.assertFalse(info.activity_ids)
+
+    def test_not_acknowledged_by_a_leader_below_its_author(self):
+        # the regional director files it under a unit of theirs; its manager is below them (from the review)
+        info = self.report(self.regional_east, {"team_id": self.east_business.id})
+        with self.assertRaises(AccessError):
+            info.with_user(self.manager).action_acknowledge()
+        info.with_user(self.director).action_acknowledge()
+        self.assertEqual(info.acknowledged_by_id, self.director)
 
     # ------------------------------------------------------------------
     # Access
@@ -197,6 +219,9 @@ class TestSalesMarketInfo(SalesOrgCommon):
         shared.with_user(self.sales_admin).write({"strengths": "Everywhere"})
         with self.assertRaises(AccessError):
             self.competitor.with_user(self.outsider).read(["name"])
+        # a shared one is on the list once, like a company's (from the review)
+        with self.assertRaises(ValidationError), self.cr.savepoint():
+            self.env["sales.competitor"].with_user(self.sales_admin).create({"name": "T Shared", "company_id": False})
 
     # ------------------------------------------------------------------
     # Feeds: the monthly summary and the weekly meeting

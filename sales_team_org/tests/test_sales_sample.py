@@ -90,6 +90,10 @@ class TestSalesSample(SampleCommon):
         self.assertIn("thicker", "".join(sample.message_ids.mapped("body")), "the feedback is in the chatter")
         with self.refused(UserError, "cannot be done now"):
             sample.action_done()
+        # a copy is a new sample to send: nothing of what was sent or said comes with it (from the review)
+        again = sample.copy()
+        self.assertRecordValues(again, [{"state": "draft", "feedback": False, "tracking_ref": False, "carrier": False,
+                                         "date_sent": self.today}])
 
     def test_cancelled_with_its_activity(self):
         sample = self.make_sample(send=True)

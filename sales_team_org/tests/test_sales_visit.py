@@ -30,7 +30,7 @@ class VisitCommon(SalesOrgCommon):
         return self.Visit.with_user(author or self.clerk_east).create({
             "partner_id": self.customer.id, "visitor_names": "Mr Wang, Ms Li", "visitor_count": 2,
             "purpose": "Inspect the gates", "date_start": self.at(day, 9), "date_end": self.at(day, 17),
-            "host_ids": [Command.set((hosts if hosts is not None else self.manager | self.rep_shanghai).ids)],
+            "host_ids": [Command.set((hosts if hosts is not None else self.manager | self.regional_east).ids)],
             **values,
         })
 
@@ -68,12 +68,12 @@ class TestSalesVisit(VisitCommon):
         self.assertEqual(activity.date_deadline, day, "on the visit's day, in the company's time zone")
 
         # the hosts change: the activities follow
-        visit.host_ids = [Command.set((self.rep_shanghai | self.manager).ids)]
+        visit.host_ids = [Command.set((self.regional_east | self.manager).ids)]
         visit.date_start = self.at(day - timedelta(days=1), 23)  # the day before, local time
-        self.assertEqual(sorted(self.host_activities(visit).user_id.ids), sorted((self.rep_shanghai | self.manager).ids))
+        self.assertEqual(sorted(self.host_activities(visit).user_id.ids), sorted((self.regional_east | self.manager).ids))
         self.assertEqual(set(self.host_activities(visit).mapped("date_deadline")), {day - timedelta(days=1)})
         visit.host_ids = [Command.unlink(self.manager.id)]
-        self.assertEqual(self.host_activities(visit).user_id, self.rep_shanghai)
+        self.assertEqual(self.host_activities(visit).user_id, self.regional_east)
 
         # the day's report of the clerk
         self.assertFalse(visit.daily_report_id)
@@ -167,16 +167,18 @@ class TestSalesVisitAccess(VisitCommon):
         colleague = new_test_user(self.env, login="t_visit_colleague", groups="base.group_user", name="T Colleague")
         self.env["crm.team.member"].create({"crm_team_id": self.east_business.id, "user_id": colleague.id,
                                             "role_id": self.role_clerk.id})
-        visit = self.make_visit(hosts=self.rep_north)
+        # a host of another unit could not open the visit their activity is on: refused (from the review)
+        with self.refused(ValidationError, "cannot open the visit"):
+            self.make_visit(hosts=self.rep_north)
+        visit = self.make_visit(hosts=colleague)
         readers = self.clerk_east | colleague | self.manager | self.regional_east | self.director
         for person in self.people | colleague:
             with self.subTest(person=person.name):
                 self.assertEqual(bool(self.Visit.with_user(person).search([("id", "=", visit.id)])),
                                  person in readers)
-        # a host of another unit: their activity, not the visit
         activity = self.host_activities(visit)
-        self.assertEqual(activity.user_id, self.rep_north)
-        activity.with_user(self.rep_north).action_feedback(feedback="Met them at the gate")
+        self.assertEqual(activity.user_id, colleague)
+        activity.with_user(colleague).action_feedback(feedback="Met them at the gate")
         for person in colleague | self.manager | self.director:
             with self.subTest(writer=person.name), self.refused(AccessError):
                 visit.with_user(person).write({"outcome": "Mine"})
