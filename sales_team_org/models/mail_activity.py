@@ -10,6 +10,7 @@ WORKFLOW_ACTIVITY_TYPES = (
     "sales_team_org.mail_activity_type_review",
     "sales_team_org.mail_activity_type_approval",
     "sales_team_org.mail_activity_type_complaint",
+    "sales_team_org.mail_activity_type_complaint_action",
     "sales_team_org.mail_activity_type_infringement",
 )
 
