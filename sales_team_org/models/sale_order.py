@@ -1,5 +1,7 @@
 from collections import defaultdict
 
+import pytz
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
@@ -31,7 +33,8 @@ def negate(domain):
 class SaleOrder(models.Model):
     _name = "sale.order"
     _inherit = ["sale.order", "sales.org.guarded.mixin"]
-    _sales_org_system_fields = frozenset({"sales_quotation_sent_date", "sales_promised_date", "sales_delay_ids"})
+    _sales_org_system_fields = frozenset({"sales_quotation_sent_date", "sales_promised_date", "sales_promised_day",
+                                          "sales_delay_ids"})
 
     # Odoo's "Send by Email" posts a plain comment and changes the state untracked: the figures
     # count a quotation sent from this date, set once by the server.
@@ -54,7 +57,10 @@ class SaleOrder(models.Model):
     sales_promised_date = fields.Datetime(
         string="Promised Date", compute="_compute_sales_promised_date", store=True, index="btree_not_null",
         help="The delivery date promised to the customer: the order's delivery date, else the date expected "
-        "from its products' lead times.")
+        "from its products' lead times when it was confirmed.")
+    sales_promised_day = fields.Date(
+        string="Promised Day", compute="_compute_sales_promised_day", store=True, index="btree_not_null",
+        help="The promised date's day in the company's time zone.")
     sales_production_state = fields.Selection(
         PRODUCTION_STATES, string="Production", default="to_produce", required=True, copy=False,
         tracking=True, group_expand=True,
@@ -90,11 +96,19 @@ class SaleOrder(models.Model):
             order.price_reduction_id = found[:1]
             order.price_reduction_state = found[:1].state
 
-    @api.depends("state", "commitment_date", "expected_date")
+    # Not on expected_date: a quotation's moves with the clock, a confirmed order's with its lines'
+    # lead times. The promise is the expected date at confirmation; it moves by declaring a delay.
+    @api.depends("state", "commitment_date")
     def _compute_sales_promised_date(self):
-        # a quotation's expected date moves with the clock: promised only once confirmed
         for order in self:
             order.sales_promised_date = order.commitment_date or (order.state == "sale" and order.expected_date)
+
+    @api.depends("sales_promised_date", "company_id")
+    def _compute_sales_promised_day(self):
+        for order in self:
+            promised = order.sales_promised_date
+            order.sales_promised_day = promised and pytz.utc.localize(promised).astimezone(
+                order.company_id._sales_org_tz()).date()
 
     @api.depends(lambda self: ["sales_production_state"] + (
         ["delivery_status"] if "delivery_status" in self._fields else []))
@@ -157,7 +171,10 @@ class SaleOrder(models.Model):
              ("sales_promised_date", "<", end)]
             for company, (start, end) in bounds.items()])]
         risks = {"late": late, "at_risk": at_risk, "on_time": negate(expression.OR([late, at_risk]))}
-        domain = ["&", ("state", "=", "sale"), *expression.OR([risks[risk] for risk in values if risk in risks])]
+        domains = [expression.AND([[("state", "=", "sale")], risks[risk]]) for risk in values if risk in risks]
+        if False in values:  # not a confirmed order
+            domains.append([("state", "!=", "sale")])
+        domain = expression.OR(domains)
         return negate(domain) if operator in ("!=", "not in") else domain
 
     def _compute_sales_delay(self):
@@ -199,6 +216,8 @@ class SaleOrder(models.Model):
         unassigned = self.filtered(lambda order: not order.user_id) if "partner_id" in vals else self.browse()
         if "sales_production_state" in vals and not self.env.su:
             self._sales_followup_check_follower()
+        if "commitment_date" in vals and not self.env.su:
+            self._sales_followup_check_promise(vals["commitment_date"])
         res = super().write(vals)
         unassigned.user_id._sales_training_check_salesperson()
         return res
@@ -371,13 +390,35 @@ class SaleOrder(models.Model):
                     "%(order)s is followed by its salesperson, the people of its unit and the leaders above it.",
                     order=order.name))
 
-    def _sales_followup_leader(self):
-        """The nearest unit leader of the order's unit and the units above it."""
+    def _sales_followup_check_promise(self, commitment_date):
+        """A confirmed order's delivery date is its promise to the customer: it moves only by
+        declaring a delay (which tells the customer and keeps the delay on record), or by the
+        sales administrator's correction."""
+        if self.env.user.has_group("sales_team.group_sale_manager"):
+            return
+        promised = self._fields["commitment_date"].convert_to_cache(commitment_date, self) or False
+        for order in self:
+            if order.state == "sale" and order.commitment_date != promised:
+                raise UserError(self.env._(
+                    "%(order)s is confirmed: its delivery date is promised to the customer and moves only by "
+                    "declaring a delay.", order=order.name))
+
+    def _sales_followup_leader(self, skip=None):
+        """The nearest unit leader of the order's unit and the units above it, other than `skip`
+        (a leader declaring a delay tells the next leader above)."""
         self.ensure_one()
         team = self.team_id.sudo()
-        while team and not team.user_id:
+        while team and (not team.user_id or team.user_id == skip):
             team = team.parent_id
         return team.user_id
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_delayed(self):
+        delay = self.env["sales.order.delay"].sudo().search([("order_id", "in", self.ids)], limit=1)
+        if delay:
+            raise UserError(self.env._(
+                "%(order)s was delayed and its customer told: the order is kept with the history of its delays.",
+                order=delay.order_id.name))
 
     def action_open_delay_wizard(self):
         """Declare a delay: the new date, the reason and the message to the customer."""

@@ -1,10 +1,10 @@
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, format_amount, format_date
 
-from .sales_org_guard import MAIL_FIELDS, check_system_fields
+from .sales_org_guard import MAIL_FIELDS, check_system_fields, trusted_fields
 
 CHANNELS = [("phone", "Phone"), ("visit", "Visit"), ("wechat", "WeChat"), ("email", "Email")]
 # what a caller may still correct on their own call; the rest is the record of what was said
@@ -23,7 +23,8 @@ class SalesCollectionCall(models.Model):
     _description = "Collection Call"
     _order = "date desc, id desc"
     _check_company_auto = True
-    _sales_org_system_fields = frozenset({"partner_id", "salesperson_id", "team_id", "company_id", "reminded"})
+    _sales_org_system_fields = frozenset({"partner_id", "salesperson_id", "team_id", "company_id", "reminded",
+                                          "promised_residual"})
 
     move_id = fields.Many2one(
         "account.move", string="Invoice", required=True, index=True, ondelete="cascade", check_company=True,
@@ -55,6 +56,10 @@ class SalesCollectionCall(models.Model):
     promised_amount = fields.Monetary(
         help="What the customer promised to pay, in the invoice's currency; left empty with a date, the whole "
         "amount due.")
+    promised_residual = fields.Monetary(
+        string="Due When Promised", readonly=True, copy=False,
+        help="What was due on the invoice when the payment was promised: the promise is kept once the amount due "
+        "is down by the promised amount.")
     reminded = fields.Boolean(
         string="Broken Promise Reminded", readonly=True, copy=False,
         help="The salesperson was reminded that this promise passed unpaid.")
@@ -85,10 +90,13 @@ class SalesCollectionCall(models.Model):
     def create(self, vals_list):
         check_system_fields(self, vals_list)
         for vals in vals_list:
-            if vals.get("promised_date") and not vals.get("promised_amount"):
+            if vals.get("promised_date"):
                 move = self.env["account.move"].sudo().browse(vals.get("move_id"))
-                vals["promised_amount"] = move.amount_residual
-        calls = super().create(vals_list)
+                vals["promised_residual"] = move.amount_residual
+                if not vals.get("promised_amount"):
+                    vals["promised_amount"] = move.amount_residual
+        with trusted_fields({"promised_residual"}):
+            calls = super().create(vals_list)
         if not self.env.su:
             calls._check_caller()
         calls._check_promise()
@@ -101,6 +109,18 @@ class SalesCollectionCall(models.Model):
             if any(call.user_id != self.env.user for call in self):
                 raise AccessError(self.env._("Only whoever made a collection call corrects what they wrote of it."))
         return super().write(vals)
+
+    def copy(self, default=None):
+        raise UserError(self.env._("A collection call is the record of a call made: log a new call instead of "
+                                   "duplicating one."))
+
+    @api.onchange("move_id")
+    def _onchange_move_id(self):
+        # the form shows the invoice's customer, amount due and due date (read with sudo): only to
+        # who may log a call about it
+        calls = self.filtered(lambda call: call.move_id and call.move_id != call._origin.move_id)
+        if calls and not self.env.su:
+            calls._check_caller()
 
     # ------------------------------------------------------------------
     # Constraints
@@ -137,6 +157,11 @@ class SalesCollectionCall(models.Model):
             if call.date > call.company_id._sales_org_today():
                 raise ValidationError(self.env._(
                     "%(date)s is a day still to come: log a collection call once it is made.",
+                    date=format_date(self.env, call.date)))
+            if move.invoice_date and call.date < move.invoice_date:
+                raise ValidationError(self.env._(
+                    "%(invoice)s was issued on %(invoice_date)s: a collection call about it is made on that day or "
+                    "later, not on %(date)s.", invoice=move.name, invoice_date=format_date(self.env, move.invoice_date),
                     date=format_date(self.env, call.date)))
 
     def _check_promise(self):
@@ -189,6 +214,13 @@ class SalesCollectionCall(models.Model):
                         date=format_date(self.env, call.promised_date))
                 move.message_post(body=Markup("<p>%s</p>") % body, author_id=call.user_id.partner_id.id,
                                   message_type="comment", subtype_xmlid="mail.mt_note")
+        # a new promise takes over from the one broken
+        promised = self.filtered("promised_date").move_id
+        if promised:
+            self.env["mail.activity"].sudo().search([
+                ("res_model", "=", "account.move"), ("res_id", "in", promised.ids),
+                ("activity_type_id", "=", self.env.ref(BROKEN_PROMISE_ACTIVITY_TYPE).id),
+            ]).action_feedback(feedback=self.env._("A new payment promise was made."))
 
     # ------------------------------------------------------------------
     # Broken promises
@@ -204,24 +236,34 @@ class SalesCollectionCall(models.Model):
     @api.model
     def _remind_broken_promises(self, company_ids):
         """For each invoice of `company_ids` still open whose promised day has passed (the
-        company's day), one activity for its salesperson (else its unit's leader), once per
-        promise: the promise's call is marked reminded. A constant number of queries."""
+        company's day) without the promised amount paid, one activity for its salesperson (else
+        the nearest leader of its unit and the units above), once per promise: the promise's call
+        is marked reminded. The activities of promises kept, renewed or of invoices no longer due
+        are closed first. A constant number of queries."""
         self.env.flush_all()
+        self._close_broken_promise_activities(company_ids)
         rows = self.env.execute_query(SQL(
             """
-            SELECT latest.id, COALESCE(am.invoice_user_id, t.user_id)
-              FROM (SELECT DISTINCT ON (c.move_id) c.id, c.move_id, c.promised_date, c.reminded
+            SELECT latest.id, COALESCE(am.invoice_user_id, leader.user_id)
+              FROM (SELECT DISTINCT ON (c.move_id) c.id, c.move_id, c.promised_date, c.promised_amount,
+                           c.promised_residual, c.reminded
                       FROM sales_collection_call c
                      WHERE c.promised_date IS NOT NULL AND c.company_id IN %(companies)s
                      ORDER BY c.move_id, c.id DESC) latest
               JOIN account_move am ON am.id = latest.move_id
               JOIN (%(companies_tz)s) co ON co.id = am.company_id
          LEFT JOIN crm_team t ON t.id = am.team_id
+         LEFT JOIN LATERAL (SELECT up.user_id
+                              FROM crm_team up
+                             WHERE up.user_id IS NOT NULL AND t.parent_path LIKE up.parent_path || %(below)s
+                             ORDER BY length(up.parent_path) DESC
+                             LIMIT 1) leader ON TRUE
              WHERE NOT COALESCE(latest.reminded, FALSE) AND latest.promised_date < co.today
                AND am.state = 'posted' AND am.amount_residual > 0
-               AND COALESCE(am.invoice_user_id, t.user_id) IS NOT NULL
+               AND am.amount_residual > COALESCE(latest.promised_residual - latest.promised_amount, 0)
+               AND COALESCE(am.invoice_user_id, leader.user_id) IS NOT NULL
             """,
-            companies=tuple(company_ids), companies_tz=self.env["res.company"]._sql_sales_org_tz(),
+            companies=tuple(company_ids), companies_tz=self.env["res.company"]._sql_sales_org_tz(), below="%",
         ))
         if not rows:
             return self.browse()
@@ -253,3 +295,43 @@ class SalesCollectionCall(models.Model):
             })
         self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(activities)
         return calls
+
+    @api.model
+    def _close_broken_promise_activities(self, company_ids):
+        """Mark done the broken-promise activities of the invoices of `company_ids` no longer due,
+        whose latest promise was paid after all or was followed by a new promise. A constant
+        number of queries, but Odoo's own done message on each invoice."""
+        rows = self.env.execute_query(SQL(
+            """
+            SELECT a.id, a.user_id,
+                   CASE WHEN am.state != 'posted' OR am.amount_residual <= 0 THEN 'settled'
+                        WHEN NOT COALESCE(latest.reminded, FALSE) THEN 'renewed'
+                        ELSE 'kept' END
+              FROM mail_activity a
+              JOIN account_move am ON am.id = a.res_id
+         LEFT JOIN (SELECT DISTINCT ON (c.move_id) c.move_id, c.promised_amount, c.promised_residual, c.reminded
+                      FROM sales_collection_call c
+                     WHERE c.promised_date IS NOT NULL AND c.company_id IN %(companies)s
+                     ORDER BY c.move_id, c.id DESC) latest ON latest.move_id = am.id
+             WHERE a.res_model = 'account.move' AND a.activity_type_id = %(activity_type)s AND a.active
+               AND am.company_id IN %(companies)s
+               AND (am.state != 'posted' OR am.amount_residual <= 0 OR NOT COALESCE(latest.reminded, FALSE)
+                    OR am.amount_residual <= latest.promised_residual - latest.promised_amount)
+            """,
+            companies=tuple(company_ids), activity_type=self.env.ref(BROKEN_PROMISE_ACTIVITY_TYPE).id,
+        ))
+        if not rows:
+            return
+        people = self.env["res.users"].sudo().browse({user_id for _id, user_id, _why in rows if user_id})
+        lang_of = {person.id: person.lang for person in people}
+        groups = {}
+        for activity_id, user_id, why in rows:
+            groups.setdefault((why, lang_of.get(user_id) or self.env.lang), []).append(activity_id)
+        for (why, lang), activity_ids in groups.items():
+            env = self.with_context(lang=lang).env
+            feedback = {
+                "settled": env._("The invoice is no longer due."),
+                "renewed": env._("A new payment promise was made."),
+                "kept": env._("The promised amount was paid."),
+            }[why]
+            self.env["mail.activity"].sudo().browse(activity_ids).action_feedback(feedback=feedback)

@@ -24,7 +24,7 @@ class SalesCollectionReport(models.Model):
         "account.move": ["move_type", "state", "invoice_user_id", "team_id", "commercial_partner_id", "company_id",
                          "invoice_date", "invoice_date_due", "amount_total_signed", "amount_residual",
                          "amount_residual_signed", "sales_promised_payment_date", "sales_promised_amount"],
-        "sales.collection.call": ["move_id", "date"],
+        "sales.collection.call": ["move_id", "date", "promised_date", "promised_residual"],
     }
 
     move_id = fields.Many2one("account.move", string="Invoice", readonly=True)
@@ -45,7 +45,8 @@ class SalesCollectionReport(models.Model):
     promised_date = fields.Date(string="Promised Payment Date", readonly=True)
     promised_amount = fields.Monetary(readonly=True, aggregator="sum",
                                       help="In the company currency, at the rate of the amount due.")
-    promise_broken = fields.Boolean(readonly=True, help="The promised day has passed and the invoice is still open.")
+    promise_broken = fields.Boolean(
+        readonly=True, help="The promised day has passed and less than the promised amount was paid since the promise.")
     call_count = fields.Integer(string="Collection Calls", readonly=True, aggregator="sum")
     last_call_date = fields.Date(string="Last Call", readonly=True)
 
@@ -69,13 +70,18 @@ class SalesCollectionReport(models.Model):
                            am.sales_promised_payment_date AS promised_date,
                            ROUND(am.sales_promised_amount * am.amount_residual_signed / am.amount_residual,
                                  cur.decimal_places) AS promised_amount,
-                           COALESCE(am.sales_promised_payment_date < co.today, FALSE) AS promise_broken,
+                           COALESCE(am.sales_promised_payment_date < co.today AND am.amount_residual
+                                    > COALESCE(calls.promised_residual - am.sales_promised_amount, 0), FALSE)
+                               AS promise_broken,
                            COALESCE(calls.call_count, 0) AS call_count, calls.last_call_date
                       FROM account_move am
                       JOIN res_company c ON c.id = am.company_id
                       JOIN res_currency cur ON cur.id = c.currency_id
                       JOIN (%(companies)s) co ON co.id = am.company_id
-                 LEFT JOIN (SELECT move_id, count(*) AS call_count, max(date) AS last_call_date
+                 LEFT JOIN (SELECT move_id, count(*) AS call_count, max(date) AS last_call_date,
+                                   -- what was due when the latest promise (the invoice's) was made
+                                   (array_agg(promised_residual ORDER BY id DESC)
+                                       FILTER (WHERE promised_date IS NOT NULL))[1] AS promised_residual
                               FROM sales_collection_call GROUP BY move_id) calls ON calls.move_id = am.id
                      WHERE am.move_type = 'out_invoice' AND am.state = 'posted' AND am.amount_residual > 0) r
             """,

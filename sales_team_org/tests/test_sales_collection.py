@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from odoo import Command
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 
 from .common import SalesOrgCommon
@@ -15,7 +15,7 @@ BOARD_SPEC = {
 }
 BOARD_QUERIES = 7
 GROUP_QUERIES = 4
-REMINDER_QUERIES = 24
+REMINDER_QUERIES = 26
 
 
 @tagged("post_install", "-at_install")
@@ -148,6 +148,8 @@ class TestSalesCollection(SalesOrgCommon):
             ({"promised_date": self.today - timedelta(days=1)}, ValidationError),
             ({"promised_amount": 100}, ValidationError),
             ({"date": self.today + timedelta(days=1)}, ValidationError),
+            ({"date": move.invoice_date - timedelta(days=1)}, ValidationError),
+            ({"promised_date": self.today, "promised_residual": 1}, AccessError),
             ({"user_id": self.rep_north.id}, AccessError),
             ({"reminded": True}, AccessError),
             ({"team_id": self.north.id}, AccessError),
@@ -181,9 +183,36 @@ class TestSalesCollection(SalesOrgCommon):
         with Form(self.env["sales.collection.call"].with_user(self.manager).with_context(
                 default_move_id=move.id)) as form:
             self.assertEqual(form.partner_id, self.customer)
+            self.assertEqual(form.amount_residual, 1000)
             form.result = "The customer pays on Monday"
             form.promised_date = self.today
         self.assertEqual(move.sales_promised_payment_date, self.today)
+        # nothing of the invoice to who may not log a call about it, form or onchange
+        spec = {"move_id": {"fields": {"display_name": {}}}, "partner_id": {"fields": {"display_name": {}}},
+                "salesperson_id": {"fields": {"display_name": {}}}, "team_id": {"fields": {"display_name": {}}},
+                "amount_residual": {}, "invoice_date_due": {}, "currency_id": {"fields": {}}}
+        for person in (self.rep_north, self.regional_north):
+            Call = self.env["sales.collection.call"].with_user(person)
+            with self.subTest(person=person.name), self.assertRaises(AccessError):
+                Form(Call.with_context(default_move_id=move.id))
+            for names in ([], ["move_id"]):
+                with self.subTest(person=person.name, names=names), self.assertRaises(AccessError):
+                    Call.onchange({"move_id": move.id}, names, spec)
+
+    def test_a_call_is_made_once_the_invoice_is_issued(self):
+        move = self.invoice(self.rep_shanghai, self.shanghai, 10)
+        with self.assertRaisesRegex(ValidationError, "was issued on"), self.env.cr.savepoint():
+            self.log_call(self.rep_shanghai, move, date=move.invoice_date - timedelta(days=1), result="Too early")
+        self.assertFalse(move.sales_collection_call_count or move.sales_last_collection_date)
+        self.assertTrue(self.log_call(self.rep_shanghai, move, date=move.invoice_date, result="The day it was issued"))
+
+    def test_a_call_is_not_duplicated(self):
+        move = self.invoice(self.rep_shanghai, self.shanghai, 10)
+        call = self.log_call(self.rep_shanghai, move, result="Called", promised_date=self.today)
+        for record in (call, call.with_user(self.rep_shanghai)):
+            with self.assertRaisesRegex(UserError, "log a new call"), self.env.cr.savepoint():
+                record.copy()
+        self.assertEqual(self.env["sales.collection.call"].search([("move_id", "=", move.id)]), call)
 
     def test_promise_fields_are_the_servers(self):
         move = self.invoice(self.rep_shanghai, self.shanghai, 10)
@@ -246,11 +275,65 @@ class TestSalesCollection(SalesOrgCommon):
         self.assertTrue(call.reminded)
         self.assertFalse(Call._remind_broken_promises(self.env.company.ids), "once per promise")
         self.assertEqual(len(self.broken_promise_activities(move | kept)), 1)
-        # a new promise, broken again: reminded again
+        # a new promise, broken again: reminded again (the first reminder closed by the new promise)
         new_call = self.log_call(self.rep_shanghai, move, promised_date=self.today)
+        self.assertFalse(self.broken_promise_activities(move))
         self.break_promise(new_call)
         self.assertEqual(Call._remind_broken_promises(self.env.company.ids), new_call)
-        self.assertEqual(len(self.broken_promise_activities(move)), 2)
+        self.assertEqual(len(self.broken_promise_activities(move)), 1)
+
+    def test_a_promise_paid_on_time_is_kept(self):
+        Call = self.env["sales.collection.call"]
+        kept = self.invoice(self.rep_shanghai, self.shanghai, 10, 103500)
+        short = self.invoice(self.rep_shanghai, self.shanghai, 10, 103500)
+        calls = {move: self.log_call(self.rep_shanghai, move, promised_date=self.today + timedelta(days=3),
+                                     promised_amount=50000) for move in (kept, short)}
+        self.assertEqual(calls[kept].promised_residual, 103500, "what was due when promised")
+        self.pay(kept, 50000)
+        self.pay(short, 40000)
+        self.break_promise(calls[kept] | calls[short])
+        rows = {row.move_id: row for row in self.board(kept | short)}
+        self.assertEqual((rows[kept].promise_broken, rows[short].promise_broken), (False, True))
+        self.assertEqual(self.env["sales.collection.report"].search([
+            ("move_id", "in", (kept | short).ids), ("promise_broken", "=", True)]).move_id, short)
+        self.assertEqual(Call._remind_broken_promises(self.env.company.ids), calls[short])
+        self.assertEqual(self.broken_promise_activities(kept | short).res_id, short.id)
+
+    def test_broken_promise_activities_are_closed(self):
+        Call = self.env["sales.collection.call"]
+        renewed, paid, kept, short = (self.invoice(self.rep_shanghai, self.shanghai, 10, 1000) for _ in range(4))
+        moves = renewed | paid | kept | short
+        calls = Call.union(*(self.log_call(self.rep_shanghai, move, promised_date=self.today, promised_amount=500)
+                             for move in moves))
+        self.break_promise(calls)
+        self.assertEqual(Call._remind_broken_promises(self.env.company.ids), calls)
+        self.assertEqual(len(self.broken_promise_activities(moves)), 4)
+        # a new promise takes over from the broken one at once
+        self.log_call(self.rep_shanghai, renewed, promised_date=self.today + timedelta(days=5))
+        self.assertEqual(set(self.broken_promise_activities(moves).mapped("res_id")), {paid.id, kept.id, short.id})
+        # the next run: paid, or the promised amount paid late, closes them; paying less does not
+        self.pay(paid, 1000)
+        self.pay(kept, 500)
+        self.pay(short, 100)
+        self.assertFalse(Call._remind_broken_promises(self.env.company.ids))
+        self.assertEqual(self.broken_promise_activities(moves).res_id, short.id)
+        for move, feedback in ((renewed, "A new payment promise was made."), (paid, "The invoice is no longer due."),
+                               (kept, "The promised amount was paid.")):
+            done = move.message_ids.filtered(lambda message: message.mail_activity_type_id == self.env.ref(
+                "sales_team_org.mail_activity_type_broken_promise"))
+            self.assertEqual(len(done), 1, move.name)
+            self.assertIn(feedback, done.body)
+
+    def test_broken_promise_without_salesperson_goes_to_the_nearest_leader(self):
+        Call = self.env["sales.collection.call"]
+        # the Shanghai group has no leader: its business unit's manager; nobody leads North or HQ
+        move = self.invoice(self.env["res.users"], self.shanghai, 10)
+        nobodys = self.invoice(self.env["res.users"], self.north, 10, partner=self.north_customer)
+        self.assertFalse((move | nobodys).invoice_user_id)
+        call = self.log_call(self.manager, move, promised_date=self.today)
+        self.break_promise(call | self.log_call(self.director, nobodys, promised_date=self.today))
+        self.assertEqual(Call._remind_broken_promises(self.env.company.ids), call)
+        self.assertEqual(self.broken_promise_activities(move | nobodys).user_id, self.manager)
 
     def test_broken_promise_cron_at_the_company_hour(self):
         every_day = self.env["resource.calendar"].create({
@@ -297,3 +380,8 @@ class TestSalesCollection(SalesOrgCommon):
             self.env.invalidate_all()
             with self.subTest(size=size), self.assertQueryCount(REMINDER_QUERIES):
                 self.assertEqual(len(Call._remind_broken_promises(self.env.company.ids)), size)
+            # closing them: one query to find them, then Odoo's done message on each invoice
+            for move in moves:
+                self.pay(move, move.amount_residual)
+            self.assertFalse(Call._remind_broken_promises(self.env.company.ids))
+            self.assertFalse(self.broken_promise_activities(moves))

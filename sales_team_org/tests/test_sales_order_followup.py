@@ -3,11 +3,14 @@ from datetime import date, datetime, time, timedelta
 from unittest import SkipTest
 
 import pytz
+from dateutil.relativedelta import relativedelta
 from freezegun import freeze_time
+from lxml import etree
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .common import SalesOrgCommon
 
@@ -42,11 +45,12 @@ class FollowupCommon(SalesOrgCommon):
         with freeze_time(local(day, hour)):
             yield
 
-    def order(self, promised=None, production="to_produce", user=None, lead=0.0, confirm=True, partner=None):
+    def order(self, promised=None, production="to_produce", user=None, lead=0.0, confirm=True, partner=None,
+              hour=12):
         """A confirmed order of the rep (by default) promised for the company-local day `promised`."""
         order = self.Order.create({
             "partner_id": (partner or self.customer).id, "user_id": (user or self.rep_shanghai).id,
-            "commitment_date": promised and local(promised),
+            "commitment_date": promised and local(promised, hour),
             "order_line": [Command.create({"product_id": self.product.id, "product_uom_qty": 2,
                                            "customer_lead": lead})],
         })
@@ -102,6 +106,18 @@ class TestSalesOrderFollowup(FollowupCommon):
                 self.assertEqual(found, self.Order.union(*(orders[key] for key in keys)), risk)
                 others = self.Order.search([("id", "in", ours.ids), ("sales_followup_risk", "!=", risk)])
                 self.assertEqual(others, ours - found, f"not {risk}")
+            # no risk: not a confirmed order
+            for domain, keys in (
+                ([("sales_followup_risk", "=", False)], {"quotation"}),
+                ([("sales_followup_risk", "!=", False)], set(orders) - {"quotation"}),
+                ([("sales_followup_risk", "in", [False, "late"])], {"quotation", "late", "late_shipped"}),
+                ([("sales_followup_risk", "not in", [False, "on_time"])], {"late", "late_shipped", "due_today",
+                                                                            "at_risk"}),
+                ([("sales_followup_state", "=", False)], set()),  # always a state
+                ([("sales_followup_state", "!=", False)], set(orders)),
+            ):
+                found = self.Order.search([("id", "in", ours.ids), *domain])
+                self.assertEqual(found, self.Order.union(*(orders[key] for key in keys)), domain)
             # the board: confirmed and not delivered, the late ones first
             board = self.Order.search([*BOARD, ("id", "in", ours.ids)], order="sales_promised_date, id")
             self.assertEqual(board.mapped(lambda order: next(k for k, o in orders.items() if o == order)), [
@@ -230,6 +246,7 @@ class TestSalesOrderFollowup(FollowupCommon):
         outsider_company = self.env["res.company"].create({"name": "T Other Company"})
         outsider = new_test_user(self.env, login="t_fu_outsider", groups="sales_team.group_sale_salesman_all_leads",
                                  company_id=outsider_company.id, company_ids=[Command.set(outsider_company.ids)])
+        self.east.user_id = self.regional_east
         with self.today():
             order = self.order(TODAY + timedelta(days=2))
             for person in (self.rep_north, self.regional_north, self.clerk_east, outsider):
@@ -244,6 +261,8 @@ class TestSalesOrderFollowup(FollowupCommon):
         self.assertEqual(delays[0].new_date, local(TODAY + timedelta(days=8)), "the last first")
         self.assertEqual(len(order.activity_ids.filtered(lambda activity: activity.user_id == self.manager)), 1,
                          "the leader is flagged of the rep's delay, not of their own")
+        self.assertEqual(len(order.activity_ids.filtered(lambda activity: activity.user_id == self.regional_east)), 1,
+                         "the leader's own delay: the next leader above is flagged")
         # read by the order's people, never written nor deleted, not created by hand
         for person in (self.rep_shanghai, self.manager, self.regional_east, self.director):
             self.assertEqual(self.Delay.with_user(person).search([("order_id", "=", order.id)]), delays)
@@ -262,6 +281,90 @@ class TestSalesOrderFollowup(FollowupCommon):
             {"order_id": order.id, "new_date": TODAY + timedelta(days=20), "reason": "Motors"})
         with self.refused(UserError, "opened from"):
             wizard.order_id = self.orders[self.rep_shanghai]
+
+    def test_the_wizard_shows_nothing_of_an_order_not_followed(self):
+        with self.today():
+            order = self.order(TODAY + timedelta(days=2))
+            spec = {"order_id": {"fields": {"display_name": {}}}, "partner_id": {"fields": {"display_name": {}}},
+                    "old_date": {}, "new_date": {}, "message": {}}
+            for person in (self.rep_north, self.regional_north, self.clerk_east):
+                Wizard = self.Wizard.with_user(person)
+                with self.subTest(person=person.name), self.refused(AccessError, ""):
+                    Form(Wizard.with_context(default_order_id=order.id))
+                for values, names in (({}, []), ({"order_id": order.id, "new_date": TODAY + timedelta(days=9)},
+                                                 ["new_date"])):
+                    with self.subTest(person=person.name, values=values), self.refused(AccessError, ""):
+                        Wizard.with_context(default_order_id=order.id).onchange(values, names, spec)
+            self.assertFalse(self.Wizard.search([("order_id", "=", order.id)]))
+            # the salesperson's own form: the message from the template, rendered as them
+            wizard_form = Form(self.Wizard.with_user(self.rep_shanghai).with_context(default_order_id=order.id))
+            self.assertEqual(wizard_form.partner_id, self.customer)
+            wizard_form.new_date = TODAY + timedelta(days=9)
+            self.assertIn(order.name, wizard_form.message)
+
+    def test_a_confirmed_orders_promise_moves_only_by_a_delay(self):
+        with self.today():
+            late = self.order(TODAY - timedelta(days=2))
+            expected = self.order(lead=1)
+            quotation = self.order(TODAY + timedelta(days=2), confirm=False)
+            promised = late.commitment_date
+            for person in (self.rep_shanghai, self.manager):
+                for order, value in ((late, local(TODAY + timedelta(days=5))), (late, False),
+                                     (expected, local(TODAY + timedelta(days=5)))):
+                    with self.subTest(person=person.name, order=order.name, value=value), \
+                            self.refused(UserError, "moves only by declaring a delay"):
+                        order.with_user(person).commitment_date = value
+            # unchanged: nothing to refuse
+            late.with_user(self.rep_shanghai).commitment_date = promised
+            expected.with_user(self.rep_shanghai).commitment_date = False
+            # the sales administrator corrects it (as Odoo's own tests do)
+            admin = new_test_user(self.env, login="t_fu_sales_admin", groups="sales_team.group_sale_manager")
+            expected.with_user(admin).commitment_date = local(TODAY + timedelta(days=1))
+            quotation.with_user(self.rep_shanghai).commitment_date = local(TODAY + timedelta(days=4))
+            self.assertEqual(quotation.commitment_date, local(TODAY + timedelta(days=4)), "a quotation's is free")
+            self.assertEqual(late.sales_followup_risk, "late")
+            # the lead times of a confirmed order's lines no longer move its promise
+            promise = expected.sales_promised_date
+            self.assertEqual(promise.date(), TODAY + timedelta(days=1))
+            expected.order_line.customer_lead = 10
+            self.assertNotEqual(expected.expected_date, promise)
+            self.assertEqual(expected.sales_promised_date, promise)
+            # the delay assistant moves it
+            self.declare(late, TODAY + timedelta(days=5))
+            self.assertEqual(late.commitment_date, local(TODAY + timedelta(days=5)))
+            self.assertEqual(late.sales_followup_risk, "on_time")
+        with self.today(TODAY + timedelta(days=3)):
+            self.env.invalidate_all()
+            self.assertEqual(expected.sales_promised_date, promise)
+            self.assertEqual(expected.sales_followup_risk, "late", "late from the day promised at confirmation")
+
+    def test_promised_this_week_in_the_companys_days(self):
+        arch = etree.fromstring(self.env.ref("sales_team_org.sale_order_view_search_followup").arch)
+        domain = arch.xpath("//filter[@name='this_week']")[0].get("domain")
+        with self.today():  # Monday 14 December in Shanghai
+            orders = {
+                "monday_midnight": self.order(TODAY, hour=0),  # Sunday 16:00 UTC
+                "sunday_night": self.order(TODAY + timedelta(days=6), hour=23),
+                "last_sunday_night": self.order(TODAY - timedelta(days=1), hour=23),
+                "next_monday_midnight": self.order(TODAY + timedelta(days=7), hour=0),
+            }
+            self.assertEqual(orders["monday_midnight"].sales_promised_day, TODAY)
+            ours = self.Order.union(*orders.values())
+            found = self.Order.search([("id", "in", ours.ids), *safe_eval(domain, {
+                "context_today": lambda: TODAY, "relativedelta": relativedelta})])
+            self.assertEqual(found, orders["monday_midnight"] | orders["sunday_night"])
+
+    def test_a_delayed_order_keeps_its_delays(self):
+        with self.today():
+            delayed = self.order(TODAY + timedelta(days=2))
+            self.declare(delayed, TODAY + timedelta(days=5))
+            other = self.order(TODAY + timedelta(days=2))
+            (delayed | other)._action_cancel()
+            with self.refused(UserError, "kept with the history of its delays"):
+                delayed.unlink()
+            self.assertTrue(delayed.exists() and delayed.sales_delay_ids)
+            other.unlink()
+            self.assertFalse(other.exists())
 
     def test_board_query_count_does_not_grow_with_the_orders(self):
         with self.today():

@@ -14,14 +14,15 @@ class SalesOrderDelayWizard(models.TransientModel):
     _name = "sales.order.delay.wizard"
     _description = "Declare an Order Delay"
 
+    # read and written as the user: the wizard shows nothing of an order they do not follow
     order_id = fields.Many2one("sale.order", required=True, readonly=True, ondelete="cascade")
-    partner_id = fields.Many2one(related="order_id.partner_id", string="Customer")
-    old_date = fields.Datetime(related="order_id.sales_promised_date", string="Promised Date")
+    partner_id = fields.Many2one(related="order_id.partner_id", string="Customer", compute_sudo=False)
+    old_date = fields.Datetime(related="order_id.sales_promised_date", string="Promised Date", compute_sudo=False)
     new_date = fields.Date(required=True)
     reason = fields.Text(required=True, help="Why the order is late: kept on the order's history of delays.")
     message = fields.Html(
         string="Message to the Customer", compute="_compute_message", store=True, readonly=False,
-        sanitize_style=True, help="Sent to the customer from the order's chatter, by e-mail.")
+        compute_sudo=False, sanitize_style=True, help="Sent to the customer from the order's chatter, by e-mail.")
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -36,6 +37,8 @@ class SalesOrderDelayWizard(models.TransientModel):
 
     @api.depends("order_id", "new_date")
     def _compute_message(self):
+        # also where the form opens (onchange), before anything is read of the order
+        self.order_id._sales_followup_check_follower()
         template = self.env.ref("sales_team_org.mail_template_sale_order_delay", raise_if_not_found=False)
         for wizard in self:
             if not (template and wizard.order_id and wizard.new_date):
@@ -78,7 +81,7 @@ class SalesOrderDelayWizard(models.TransientModel):
             raise ValidationError(self.env._(
                 "Write the message telling the customer of %(order)s about the delay.", order=order.name))
         new = self._local_datetime(self.new_date)
-        order.commitment_date = new
+        order.sudo().commitment_date = new  # refused to a user's write of a confirmed order
         self.env["sales.order.delay"].sudo().create({
             "order_id": order.id, "partner_id": order.partner_id.id, "team_id": order.team_id.id,
             "company_id": company.id, "user_id": self.env.uid, "old_date": old, "new_date": new,
@@ -86,8 +89,8 @@ class SalesOrderDelayWizard(models.TransientModel):
         })
         order.message_post(body=self.message, partner_ids=order.partner_id.ids, message_type="comment",
                            subtype_xmlid="mail.mt_comment")
-        leader = order._sales_followup_leader()
-        if leader and leader != self.env.user:
+        leader = order._sales_followup_leader(skip=self.env.user)
+        if leader:
             env = self.with_context(lang=leader.lang or self.env.lang).env
             order.activity_schedule(
                 "mail.mail_activity_data_todo", user_id=leader.id, note=self.reason,
