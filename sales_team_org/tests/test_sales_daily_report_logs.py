@@ -39,7 +39,10 @@ class TestSalesDailyReportLogs(SalesOrgCommon):
 
     def test_each_log_names_the_call_and_its_customer(self):
         today = self.env.company._sales_org_today()
-        complaint = self.log("action_log_complaint", lambda form: setattr(form, "description", "<p>Noisy</p>"))
+        def complaint_of(form):
+            form.category_id = self.env.ref("sales_team_org.complaint_category_quality")
+            form.description = "<p>Noisy</p>"
+        complaint = self.log("action_log_complaint", complaint_of)
         info = self.log("action_log_market_info", lambda form: setattr(form, "description", "A new rival"))
         call = self.log("action_log_collection_call", lambda form: setattr(form, "result", "Pays on Friday"))
         sample = self.log("action_log_sample", lambda form: form.line_ids.new().__setattr__("description", "Slat"))
