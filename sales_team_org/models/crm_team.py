@@ -303,10 +303,12 @@ class CrmTeam(models.Model):
         Record rules read the scope precomputed on res.users; drop both the rule
         cache (ormcache of ir.rule._compute_domain, cleared in every worker) and
         the scope cached in this transaction. Reporting lines follow the tree, and so do
-        the approvers of the documents not yet decided; the memberships' history records the move.
+        the approvers of the documents not yet decided and the complaints being handled; the
+        memberships' history records the move.
         """
         self.env.registry.clear_cache()
         self.env["res.users"].invalidate_model(["sales_org_team_ids", "sales_org_user_ids"])
         self.env["crm.team.member"]._update_reporting_lines()
         self.env["sales.org.assignment"]._sync()
         self.env["sales.org.review.mixin"]._refresh_all_approvers()
+        self.env["sales.complaint"]._refresh_routing()

@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from markupsafe import Markup
 
 from odoo import api, fields, models
@@ -42,11 +44,11 @@ class SalesComplaint(models.Model):
     )
     contact_name = fields.Char(string="Contact Person")
     user_id = fields.Many2one(
-        "res.users", string="Reported By", required=True, index=True, readonly=True,
+        "res.users", string="Reported By", required=True, index=True, readonly=True, copy=False,
         default=lambda self: self.env.user, domain=[("share", "=", False)],
     )
     team_id = fields.Many2one(
-        "crm.team", string="Unit", index="btree_not_null", check_company=True,
+        "crm.team", string="Unit", index="btree_not_null", check_company=True, copy=False,
         default=lambda self: self.env.user.sale_team_id, help="The reporter's unit, where the complaint comes from.",
     )
     region_id = fields.Many2one(related="team_id.region_id", store=True, index="btree_not_null", string="Region")
@@ -77,11 +79,11 @@ class SalesComplaint(models.Model):
     description = fields.Html(help="What the customer complains about, in their words.")
     # Routed by the tree, worked by the service unit
     service_team_id = fields.Many2one(
-        "crm.team", string="Service Unit", index="btree_not_null", readonly=True, tracking=True,
+        "crm.team", string="Service Unit", index="btree_not_null", readonly=True, tracking=True, copy=False,
         help="The customer service unit nearest the reporter's unit up the tree, which handles the complaint.",
     )
     responsible_id = fields.Many2one(
-        "res.users", index="btree_not_null", readonly=True, tracking=True,
+        "res.users", index="btree_not_null", readonly=True, tracking=True, copy=False,
         help="The leader of the service unit.",
     )
     state = fields.Selection(
@@ -89,10 +91,11 @@ class SalesComplaint(models.Model):
          ("cancelled", "Cancelled")],
         string="Status", required=True, default="draft", readonly=True, index=True, tracking=True, copy=False,
     )
-    root_cause = fields.Text(help="Why it happened, as the customer service unit found it.")
-    resolution = fields.Text(help="How the complaint was settled with the customer.")
+    root_cause = fields.Text(copy=False, help="Why it happened, as the customer service unit found it.")
+    resolution = fields.Text(copy=False, help="How the complaint was settled with the customer.")
     satisfaction = fields.Selection(
-        SATISFACTION, string="Customer Satisfaction", help="How satisfied the customer was with the resolution.",
+        SATISFACTION, string="Customer Satisfaction", copy=False,
+        help="How satisfied the customer was with the resolution.",
     )
     close_date = fields.Date(string="Closed On", readonly=True, copy=False)
     action_ids = fields.One2many("sales.complaint.action", "complaint_id", string="Actions")
@@ -112,7 +115,7 @@ class SalesComplaint(models.Model):
             complaint.action_count = len(complaint.action_ids)
             complaint.open_action_count = len(complaint.action_ids.filtered(lambda action: action.state == "open"))
 
-    @api.depends("user_id", "service_team_id", "responsible_id")
+    @api.depends("user_id", "service_team_id")
     @api.depends_context("uid")
     def _compute_rights(self):
         user = self.env.user
@@ -199,9 +202,11 @@ class SalesComplaint(models.Model):
     @api.model
     def _defaults_from_daily_report_line(self, line):
         # the customer's last confirmed order of the call's opportunity: the one complained about, likely
+        # the call's opportunity may be someone else's: only the orders the user reads are proposed
         customer = line.partner_id.commercial_partner_id
-        orders = line.lead_id.order_ids.filtered(
-            lambda order: order.state == "sale" and order.partner_id.commercial_partner_id == customer)
+        orders = line.sudo().lead_id.order_ids.filtered(
+            lambda order: order.state == "sale" and order.partner_id.commercial_partner_id == customer,
+        ).with_env(self.env)._filtered_access("read")
         return dict(
             super()._defaults_from_daily_report_line(line),
             default_contact_name=line.contact_name or False,
@@ -224,6 +229,7 @@ class SalesComplaint(models.Model):
                         "%(fields)s are written by the customer service unit once the complaint is submitted.",
                         fields=self._field_labels(written),
                     ))
+            self._check_documents_readable(vals_list)
         complaints = super().create(vals_list)
         for complaint in complaints.sudo():
             complaint.name = self.env["ir.sequence"].with_company(complaint.company_id).next_by_code(
@@ -231,17 +237,25 @@ class SalesComplaint(models.Model):
         if not self.env.su:
             complaints._check_team()
             complaints.partner_id.check_access("read")
-        complaints._route()
         return complaints
 
     def write(self, vals):
         if not self.env.su:
             self._check_user_write(set(vals) - self._sales_org_system_fields)
+            self._check_documents_readable([vals])
         res = super().write(vals)
         if not self.env.su and "team_id" in vals:
             self._check_team()
-            self._route()
         return res
+
+    @api.model
+    def _check_documents_readable(self, vals_list):
+        """The order and the invoice a complaint names are ones its writer reads: the complaint
+        shows their names to whoever reads it."""
+        for fname, model in (("order_id", "sale.order"), ("invoice_id", "account.move")):
+            records = self.env[model].browse({vals[fname] for vals in vals_list if vals.get(fname)})
+            if records:
+                records.check_access("read")
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_own_drafts(self):
@@ -289,40 +303,78 @@ class SalesComplaint(models.Model):
     # ------------------------------------------------------------------
 
     def _route(self):
-        """Each complaint goes to the nearest service unit up the tree from the reporter's unit:
-        the unit itself, a service unit among the children of each of its ancestors (nearest
-        first), else the reporter's unit; its leader (or the nearest leader above) is responsible.
-        Two queries whatever the number of complaints."""
+        """Send each complaint to the service unit and leader of its reporter's unit (see
+        `_routes`); returns those whose route changed."""
         complaints = self.sudo()
+        routes = self._routes({(complaint.team_id, complaint.company_id) for complaint in complaints})
+        moved = defaultdict(list)
+        for complaint in complaints:
+            route = routes[complaint.team_id, complaint.company_id]
+            if (complaint.service_team_id, complaint.responsible_id) != route:
+                moved[route].append(complaint.id)
+        for (unit, leader), ids in moved.items():
+            complaints.browse(ids).write({"service_team_id": unit.id, "responsible_id": leader.id})
+        return complaints.browse([cid for ids in moved.values() for cid in ids])
+
+    @api.model
+    def _routes(self, keys):
+        """{(unit, company): (service unit, leader)} for `keys`, the reporters' units and
+        companies: the nearest service unit up the tree from the unit (the unit itself, else a
+        service unit among the children of each of its ancestors, nearest first), else the
+        unit itself; without a unit, the company's service unit highest in the tree. Its leader
+        (or the nearest leader above) is responsible. Worked out once per unit, not per
+        complaint: a few queries whatever their number."""
         Team = self.env["crm.team"].sudo()
-        paths = {
-            complaint: [int(tid) for tid in (complaint.team_id.parent_path or "").split("/") if tid]
-            for complaint in complaints
-        }
+        paths = {team: [int(tid) for tid in (team.parent_path or "").split("/") if tid] for team, _company in keys}
         ancestor_ids = list({tid for path in paths.values() for tid in path})
         services = Team.search([
             ("unit_type", "=", "service"), "|", ("id", "in", ancestor_ids), ("parent_id", "in", ancestor_ids),
         ], order="sequence, id") if ancestor_ids else Team
-        # without a unit: the company's service unit highest in the tree
-        fallback = {}
-        for company in complaints.filtered(lambda complaint: not complaint.team_id).company_id:
-            fallback[company] = Team.search([
-                ("unit_type", "=", "service"), ("company_id", "in", (company.id, False))], order="parent_path", limit=1)
-        for complaint in complaints:
-            path = paths[complaint]
-            unit = complaint.team_id or fallback[complaint.company_id]
-            for ancestor_id in reversed(path):
-                found = services.filtered(lambda team, a=ancestor_id, c=complaint: (
-                    team.id == a or team.parent_id.id == a) and team.company_id in (c.company_id, c.company_id.browse()))
+        fallback = {company: Team.search([
+            ("unit_type", "=", "service"), ("company_id", "in", (company.id, False))], order="parent_path", limit=1)
+            for company in {company for team, company in keys if not team}}
+        routes = {}
+        for team, company in keys:
+            unit = team or fallback[company]
+            for ancestor_id in reversed(paths[team]):
+                found = services.filtered(lambda service, a=ancestor_id, c=company: (
+                    service.id == a or service.parent_id.id == a) and service.company_id in (c, c.browse()))
                 if found:
-                    unit = found.filtered(lambda team, a=ancestor_id: team.id == a)[:1] or found[:1]
+                    unit = found.filtered(lambda service, a=ancestor_id: service.id == a)[:1] or found[:1]
                     break
             leader = unit.user_id
             if not leader and unit.parent_path:
                 above = Team.browse([int(tid) for tid in unit.parent_path.split("/") if tid])
-                leader = next((team.user_id for team in reversed(above) if team.user_id), leader)
-            if (complaint.service_team_id, complaint.responsible_id) != (unit, leader):
-                complaint.write({"service_team_id": unit.id, "responsible_id": leader.id})
+                leader = next((above_team.user_id for above_team in reversed(above) if above_team.user_id), leader)
+            routes[team, company] = (unit, leader)
+        return routes
+
+    @api.model
+    def _refresh_routing(self):
+        """The tree changed: the complaints being handled go to the service unit and leader
+        they would go to now, the "Handle complaint" activity with them. One grouped read of
+        them, their routes once per unit, one write per new route."""
+        Complaint = self.sudo()
+        groups = Complaint._read_group(
+            [("state", "in", WORKING_STATES)], ["team_id", "company_id", "service_team_id", "responsible_id"],
+            ["id:array_agg"])
+        if not groups:
+            return
+        routes = self._routes({(team, company) for team, company, *_rest in groups})
+        moved = defaultdict(list)
+        for team, company, unit, leader, ids in groups:
+            route = routes[team, company]
+            if (unit, leader) != route:
+                moved[route] += ids
+        if not moved:
+            return
+        activities = Complaint.browse([cid for ids in moved.values() for cid in ids])._handling_activities()
+        for (unit, leader), ids in moved.items():
+            Complaint.browse(ids).write({"service_team_id": unit.id, "responsible_id": leader.id})
+            if leader:
+                activities.filtered(lambda activity, ids=set(ids): activity.res_id in ids).with_context(
+                    mail_activity_quick_update=True).write({"user_id": leader.id})
+        Complaint.browse([cid for ids in moved.values() for cid in ids])._schedule_handling()
 
     def _worked_by(self, user):
         """The complaints `user` works on: as a member of their service unit, its leader or a
@@ -330,8 +382,7 @@ class SalesComplaint(models.Model):
         if user.has_group("sales_team.group_sale_manager"):
             return self
         teams = set((user.sudo().crm_team_ids | user.sudo().sales_org_team_ids).ids)
-        return self.filtered(lambda complaint: complaint.sudo().service_team_id.id in teams
-                             or complaint.sudo().responsible_id == user)
+        return self.filtered(lambda complaint: complaint.sudo().service_team_id.id in teams)
 
     def _led_by(self, user):
         """The complaints `user` decides on (cancel, reopen): the service unit's leader, a leader
@@ -339,8 +390,7 @@ class SalesComplaint(models.Model):
         if user.has_group("sales_team.group_sale_manager"):
             return self
         teams = set(user.sudo().sales_org_team_ids.ids)
-        return self.filtered(lambda complaint: complaint.sudo().service_team_id.id in teams
-                             or complaint.sudo().responsible_id == user)
+        return self.filtered(lambda complaint: complaint.sudo().service_team_id.id in teams)
 
     def _check_worker(self):
         if self.env.su:
@@ -457,20 +507,28 @@ class SalesComplaint(models.Model):
         return self.sudo().activity_ids.filtered(lambda activity: activity.activity_type_id == activity_type)
 
     def _schedule_handling(self):
-        """The responsible leader gets one "Handle complaint" activity per complaint."""
+        """The responsible leader gets one "Handle complaint" activity per complaint, in their
+        language, all created in one batch (their activities list them: no mail each)."""
+        complaints = self.sudo()
+        handled = set(complaints._handling_activities().mapped("res_id"))
+        complaints = complaints.filtered(lambda complaint: complaint.id not in handled and complaint.responsible_id)
+        if not complaints:
+            return
         activity_type = self.env.ref("sales_team_org.mail_activity_type_complaint")
-        for complaint in self.sudo():
-            if complaint._handling_activities():
-                continue
-            env = complaint.with_context(lang=complaint.responsible_id.lang).env
-            complaint.activity_schedule(
-                activity_type_id=activity_type.id,
-                user_id=complaint.responsible_id.id,
-                summary=env._("Handle complaint %(complaint)s", complaint=complaint.name),
-                note=Markup("<p>%s</p>") % env._(
-                    "%(customer)s, reported by %(person)s.", customer=complaint.partner_id.name,
-                    person=complaint.user_id.name),
-            )
+        envs = {lang: self.with_context(lang=lang).env for lang in set(complaints.responsible_id.mapped("lang"))}
+        today = {company: company._sales_org_today() for company in complaints.company_id}
+        self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create([{
+            "res_model_id": self.env["ir.model"]._get_id(self._name),
+            "res_id": complaint.id,
+            "activity_type_id": activity_type.id,
+            "summary": envs[complaint.responsible_id.lang]._("Handle complaint %(complaint)s", complaint=complaint.name),
+            "note": Markup("<p>%s</p>") % envs[complaint.responsible_id.lang]._(
+                "%(customer)s, reported by %(person)s.", customer=complaint.partner_id.name,
+                person=complaint.user_id.name),
+            "date_deadline": today[complaint.company_id],
+            "user_id": complaint.responsible_id.id,
+            "automated": True,
+        } for complaint in complaints])
 
     def _sales_org_activity_done(self, activities):
         """An action's activity marked done in the chatter closes the action, when who marked it

@@ -5,6 +5,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
+from odoo.tools import format_date
 
 EDITABLE_FIELDS = frozenset({"kind", "description", "owner_id", "date_deadline"})
 
@@ -95,13 +96,26 @@ class SalesComplaintAction(models.Model):
 
     @api.constrains("owner_id", "complaint_id")
     def _check_owner(self):
-        for action in self:
-            complaint = action.complaint_id.with_user(action.owner_id)
-            if not complaint._filtered_access("read"):
+        for owner, actions in self.grouped("owner_id").items():
+            unread = actions.complaint_id - actions.complaint_id.with_user(owner)._filtered_access("read")
+            if unread:
                 raise ValidationError(self.env._(
                     "%(owner)s cannot read %(complaint)s: give the action to someone of the customer service unit, "
                     "its reporter or a leader above them.",
-                    owner=action.owner_id.name, complaint=action.complaint_id.sudo().name))
+                    owner=owner.name, complaint=unread[0].sudo().name))
+
+    @api.constrains("date_deadline")
+    def _check_date_deadline(self):
+        # checked when the deadline is set or changed: one already past stays until it is moved
+        today = {}
+        for action in self:
+            company = action.company_id
+            if company not in today:
+                today[company] = company._sales_org_today()
+            if action.date_deadline < today[company]:
+                raise ValidationError(self.env._(
+                    "%(date)s is already past: give the action a deadline from today on.",
+                    date=format_date(self.env, action.date_deadline)))
 
     @api.constrains("description")
     def _check_description(self):

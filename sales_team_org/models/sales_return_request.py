@@ -18,8 +18,10 @@ OUTCOMES = [
     ("exchange", "Exchange"),
     ("credit", "Credit"),
 ]
-# the requests whose quantities are taken from what may still be returned
-COUNTED_STATES = ("draft", "submitted", "returned", "approved")
+# a request's quantities are checked while it is alive; those of the submitted and approved ones
+# are taken from what may still be returned (a draft's are checked again when it is submitted)
+LIVE_STATES = ("draft", "submitted", "returned", "approved")
+COUNTED_STATES = ("submitted", "approved")
 
 
 class SalesReturnRequest(models.Model):
@@ -72,11 +74,12 @@ class SalesReturnRequest(models.Model):
     line_ids = fields.One2many("sales.return.request.line", "request_id", string="Products", copy=True)
     amount_total = fields.Monetary(
         string="Amount", compute="_compute_amount_total", store=True,
-        help="The value of the quantities at the order's prices, discounts included, untaxed.",
+        help="The value of the quantities at the order's prices, discounts included, untaxed, as of when the "
+             "request was submitted.",
     )
     amount_company = fields.Monetary(
         string="Amount in Company Currency", compute="_compute_amount_company", currency_field="company_currency_id",
-        help="What the approvers grant, at today's rate.",
+        help="What the approvers grant: the amount converted at the rate of the day the request was filed.",
     )
     outcome_state = fields.Selection(
         [("manual", "To Handle by Hand"), ("picking", "Return Created")], string="Handling", readonly=True,
@@ -232,17 +235,30 @@ class SalesReturnRequest(models.Model):
     def _approval_amount(self):
         return {request.id: request._amount_in_company_currency() for request in self}
 
+    def action_approve(self):
+        # the order may have been cancelled since the request was submitted
+        self._check_order_confirmed()
+        return super().action_approve()
+
+    def _check_order_confirmed(self):
+        for request in self.sudo():
+            if request.order_id.state != "sale":
+                raise UserError(self.env._(
+                    "%(order)s is no longer a confirmed order: %(request)s cannot go through.",
+                    order=request.order_id.name, request=request.display_name))
+
     def _approval_check_submit(self):
         for request in self:
             if not request.line_ids:
                 raise UserError(self.env._(
                     "%(request)s has no product: add what the customer returns, with its quantity.",
                     request=request.display_name))
-            if request.order_id.state != "sale":
-                raise UserError(self.env._(
-                    "%(order)s is no longer a confirmed order: the request cannot be submitted.",
-                    order=request.order_id.name))
+        self._check_order_confirmed()
         self.line_ids._check_quantity()
+
+    def _before_submit(self):
+        # submitted at the order's prices of the day, which the amount keeps from then on
+        self.sudo().line_ids.modified(["sale_line_id"])
 
     def _on_approved(self):
         stock = self._stock_returnable()

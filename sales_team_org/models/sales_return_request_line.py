@@ -5,12 +5,12 @@ from odoo.exceptions import ValidationError
 from odoo.tools import float_compare
 
 from .sales_org_guard import check_system_fields
-from .sales_return_request import COUNTED_STATES
+from .sales_return_request import COUNTED_STATES, LIVE_STATES
 
 
 class SalesReturnRequestLine(models.Model):
     """A product of the order the customer returns: at most what was delivered of the order line
-    and not already asked for by another request still open or approved."""
+    and not already asked for by another request submitted or approved."""
 
     _name = "sales.return.request.line"
     _description = "Return Request Line"
@@ -32,11 +32,12 @@ class SalesReturnRequestLine(models.Model):
     discount = fields.Float(related="sale_line_id.discount", string="Discount (%)")
     quantity = fields.Float(digits="Product Unit of Measure", required=True, default=1.0)
     amount = fields.Monetary(compute="_compute_amount", store=True,
-                             help="The quantity at the order line's price, its discount included, untaxed.")
+                             help="The quantity at the order line's price, its discount included, untaxed, as of "
+                                  "when the request was submitted.")
 
     _sales_org_system_fields = frozenset({"request_id", "product_id", "company_id", "amount"})
 
-    @api.depends("quantity", "sale_line_id.price_unit", "sale_line_id.discount")
+    @api.depends("quantity", "sale_line_id")  # not the line's price: kept as submitted (see _before_submit)
     def _compute_amount(self):
         for line in self:
             line.amount = line.quantity * line.sale_line_id.price_unit * (1 - (line.sale_line_id.discount or 0.0) / 100)
@@ -71,18 +72,24 @@ class SalesReturnRequestLine(models.Model):
     @api.constrains("sale_line_id", "request_id")
     def _check_sale_line(self):
         for line in self:
-            if line.sale_line_id.order_id != line.request_id.order_id:
+            sale_line = line.sale_line_id
+            if sale_line.order_id != line.request_id.order_id:
                 raise ValidationError(self.env._(
                     "%(product)s is not a line of %(order)s: a request returns products of its own order.",
-                    product=line.sale_line_id.display_name, order=line.request_id.order_id.name))
+                    product=sale_line.display_name, order=line.request_id.order_id.name))
+            price = sale_line.price_unit * (1 - (sale_line.discount or 0.0) / 100)
+            if sale_line.currency_id.compare_amounts(price, 0) <= 0:
+                raise ValidationError(self.env._(
+                    "%(product)s is not sold at a price above zero on %(order)s (a discount or a free line): "
+                    "it is not returned.", product=sale_line.display_name, order=sale_line.order_id.name))
 
     @api.constrains("quantity", "sale_line_id")
     def _check_quantity(self):
         """Each quantity is above zero; per order line, these lines and those of the other
-        requests still counted ask for no more than was delivered. A request whose return was
+        requests submitted or approved ask for no more than was delivered. A request whose return was
         received in Inventory no longer counts: Odoo took it off the delivered quantity."""
         self._check_sale_line()
-        lines = self.filtered(lambda line: line.request_id.state in COUNTED_STATES)
+        lines = self.filtered(lambda line: line.request_id.state in LIVE_STATES)
         for line in lines:
             if float_compare(line.quantity, 0, precision_rounding=line.product_uom_id.rounding or 0.001) <= 0:
                 raise ValidationError(self.env._(
@@ -91,7 +98,7 @@ class SalesReturnRequestLine(models.Model):
             return
         Line = self.sudo()
         others = Line.search([("sale_line_id", "in", lines.sale_line_id.ids), ("id", "not in", lines.ids),
-                              ("request_id.state", "in", COUNTED_STATES)])
+                              "|", ("request_id.state", "in", COUNTED_STATES), ("request_id", "in", lines.request_id.ids)])
         received = others.request_id._received_in_stock()
         asked = defaultdict(float)
         for line in (lines | others).sudo():

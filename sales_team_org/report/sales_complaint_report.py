@@ -8,7 +8,7 @@ from ..models.sales_complaint import SEVERITIES
 
 
 class SalesComplaintReport(models.Model):
-    """One row per complaint, for the monthly analysis per region: what the customers complained
+    """One row per submitted complaint, for the monthly analysis per region: what the customers complained
     about, how much they claimed, how fast it was closed, which actions are still open. Read
     under the complaints' own record rules (the rows carry the fields they test)."""
 
@@ -59,7 +59,7 @@ class SalesComplaintReport(models.Model):
                     FROM sales_complaint_action
                    GROUP BY complaint_id
               ) a ON a.complaint_id = c.id
-             WHERE c.state != 'cancelled'
+             WHERE c.state NOT IN ('draft', 'cancelled')
             """
         )
 
@@ -112,7 +112,7 @@ class SalesComplaintMonthly(models.TransientModel):
             total["closed"] += count if is_closed else 0
         severities = dict(Report._fields["severity"]._description_selection(self.env))
         complaint_domain = [("company_id", "=", self.company_id.id), ("date", ">=", date_from), ("date", "<=", date_to),
-                            ("state", "!=", "cancelled")]
+                            ("state", "not in", ("draft", "cancelled"))]
         if self.region_id:
             complaint_domain.append(("region_id", "=", self.region_id.id))
         complaints = self.env["sales.complaint"].search(complaint_domain, order="date, id")

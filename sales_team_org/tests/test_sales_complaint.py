@@ -7,6 +7,7 @@ from odoo.tests import Form, new_test_user, tagged
 from .common import SalesOrgCommon
 
 MARCH = date(2026, 3, 1)
+SUBMIT_QUERIES = 24
 
 
 @tagged("post_install", "-at_install")
@@ -168,7 +169,42 @@ class TestSalesComplaint(SalesOrgCommon):
         self.env["crm.team.member"].create({"crm_team_id": alone.id, "user_id": self.rep_north.id,
                                             "role_id": self.role_rep.id})
         complaint = self.log(self.rep_north, team_id=alone.id)
+        complaint.action_submit()
         self.assertRecordValues(complaint, [{"service_team_id": alone.id, "responsible_id": self.rep_north.id}])
+
+    def test_a_draft_is_its_reporters(self):
+        """Routed when submitted: the service unit neither reads a draft nor counts it."""
+        draft = self.log(date=MARCH)
+        self.assertRecordValues(draft, [{"service_team_id": False, "responsible_id": False}])
+        for user in (self.service_leader, self.service_agent):
+            with self.subTest(user=user.login):
+                self.assertFalse(self.Complaint.with_user(user).search([("id", "=", draft.id)]))
+        self.assertFalse(self.env["sales.complaint.report"].search([("complaint_id", "=", draft.id)]))
+        self.assertEqual(self.monthly(self.regional_east)._monthly_data()["total"]["count"], 0)
+
+    def test_routing_follows_the_tree(self):
+        """The service unit's leader moves away and another takes the unit: the complaints being
+        handled follow, their activity with them; the former leader no longer reads them."""
+        complaint = self.submitted()
+        complaint.with_user(self.service_leader).action_start()
+        new_leader = new_test_user(self.env, login="t_service_leader2", groups="base.group_user",
+                                   name="T New Service Leader")
+        self.env["crm.team.member"].create({"crm_team_id": self.service.id, "user_id": new_leader.id,
+                                            "role_id": self.role_supervisor.id})
+        self.service.user_id = new_leader
+        self.assertRecordValues(complaint, [{"service_team_id": self.service.id, "responsible_id": new_leader.id}])
+        self.assertEqual(self.handle_activities(complaint).user_id, new_leader)
+        self.env["crm.team.member"].search(
+            [("crm_team_id", "=", self.service.id), ("user_id", "=", self.service_leader.id)]).crm_team_id = self.north
+        self.assertFalse(self.Complaint.with_user(self.service_leader).search([("id", "=", complaint.id)]))
+        for method in ("action_cancel", "action_close"):
+            with self.subTest(method=method), self.assertRaises(AccessError):
+                getattr(complaint.with_user(self.service_leader), method)()
+        with self.assertRaises(AccessError):
+            complaint.with_user(self.service_leader).write({"root_cause": "Still mine"})
+        complaint.with_user(new_leader).write({"root_cause": "Found by the new leader"})
+        complaint.with_user(new_leader).action_cancel()
+        self.assertEqual(complaint.state, "cancelled")
 
     # ------------------------------------------------------------------
     # Bad input
@@ -193,8 +229,99 @@ class TestSalesComplaint(SalesOrgCommon):
         self.assertIn("still to come", str(caught.exception))
         self.assertEqual(self.Complaint.search_count([]), count)
 
+    def test_order_and_invoice_the_reporter_reads_only(self):
+        hidden_order = self.orders[self.rep_north]  # the same customer's, another rep's
+        hidden_invoice = self.env["account.move"].create({
+            "move_type": "out_invoice", "partner_id": self.customer.id, "invoice_user_id": self.rep_north.id})
+        self.assertFalse(hidden_invoice.with_user(self.rep_shanghai)._filtered_access("read"))
+        count = self.Complaint.search_count([])
+        for values in ({"order_id": hidden_order.id}, {"invoice_id": hidden_invoice.id}):
+            with self.subTest(values=values):
+                with self.assertRaises(AccessError):
+                    self.log(**values)
+                self.assertEqual(self.Complaint.search_count([]), count)
+        complaint = self.log()
+        for values in ({"order_id": hidden_order.id}, {"invoice_id": hidden_invoice.id}):
+            with self.subTest(values=values), self.assertRaises(AccessError):
+                complaint.with_user(self.rep_shanghai).write(values)
+        self.assertRecordValues(complaint, [{"order_id": False, "invoice_id": False}])
+
+    def test_log_from_a_call_on_someone_elses_opportunity(self):
+        """The call's opportunity went to another rep since: only the orders the rep reads are proposed."""
+        lead = self.leads[self.rep_shanghai]
+        own, other = self.orders[self.rep_shanghai], self.orders[self.rep_north]
+        (own | other).opportunity_id = lead
+        (own | other).action_confirm()
+        report = self.env["sales.daily.report"].with_user(self.rep_shanghai).create({
+            "date": self.today,
+            "line_ids": [Command.create({"partner_id": self.customer.id, "subject": "Call", "lead_id": lead.id})],
+        })
+        lead.user_id = self.rep_north
+        self.assertFalse(lead.with_user(self.rep_shanghai)._filtered_access("read"))
+        action = report.line_ids.with_user(self.rep_shanghai).action_log_complaint()
+        self.assertEqual(action["context"]["default_order_id"], own.id)
+
+    def test_copy_is_a_new_draft_of_the_copier(self):
+        complaint = self.submitted()
+        complaint.with_user(self.service_agent).write({"root_cause": "Found", "resolution": "Refunded",
+                                                       "satisfaction": "5"})
+        complaint.with_user(self.service_agent).action_close()
+        for user in (self.rep_shanghai, self.supervisor):
+            with self.subTest(user=user.login):
+                copy = complaint.with_user(user).copy()
+                self.assertRecordValues(copy, [{
+                    "state": "draft", "user_id": user.id, "partner_id": self.customer.id,
+                    "category_id": self.quality.id, "root_cause": False, "resolution": False, "satisfaction": False,
+                    "close_date": False, "service_team_id": False, "responsible_id": False,
+                }])
+                self.assertNotEqual(copy.name, complaint.name)
+                self.assertFalse(copy.action_ids)
+
+    def test_action_deadline_from_today_on(self):
+        complaint = self.submitted()
+        agent = complaint.with_user(self.service_agent)
+        yesterday = self.today - timedelta(days=1)
+        with self.assertRaises(ValidationError) as caught:
+            agent.write({"action_ids": [Command.create({
+                "description": "Call back", "owner_id": self.service_agent.id, "date_deadline": yesterday})]})
+        self.assertIn("already past", str(caught.exception))
+        self.assertFalse(self.env["sales.complaint.action"].search([("complaint_id", "=", complaint.id)]))
+        agent.write({"action_ids": [Command.create({
+            "description": "Call back", "owner_id": self.service_agent.id, "date_deadline": self.today})]})
+        action = complaint.action_ids.with_user(self.service_agent)
+        with self.assertRaises(ValidationError):
+            action.write({"date_deadline": yesterday})
+        self.assertEqual(action.date_deadline, self.today)
+        # a deadline gone past stays as long as nobody moves it
+        action.flush_recordset()
+        self.env.cr.execute("UPDATE sales_complaint_action SET date_deadline = %s WHERE id = %s",
+                            (yesterday, action.id))
+        action.invalidate_recordset()
+        action.write({"description": "Call back twice"})
+        self.assertRecordValues(action, [{"description": "Call back twice", "date_deadline": yesterday,
+                                          "is_late": True}])
+
+    def test_submit_query_count(self):
+        """Submitting costs the same for 2 complaints as for 6."""
+        def logged(count):
+            complaints = self.Complaint.union(*(self.log() for _i in range(count))).with_user(self.rep_shanghai)
+            self.env.flush_all()
+            self.env.invalidate_all()
+            return complaints
+
+        logged(2).action_submit()  # the caches of rules and groups warm
+        for count in (2, 6):
+            with self.subTest(count=count):
+                complaints = logged(count)
+                with self.assertQueryCount(SUBMIT_QUERIES):
+                    complaints.action_submit()
+                    self.env.flush_all()
+                self.assertEqual(set(complaints.mapped("state")), {"open"})
+                self.assertEqual(len(complaints.sudo().activity_ids), count)
+
     def test_order_and_invoice_of_the_customer_only(self):
-        other_order = self.env["sale.order"].create({"partner_id": self.other_customer.id})
+        other_order = self.env["sale.order"].create({"partner_id": self.other_customer.id,
+                                                     "user_id": self.rep_shanghai.id})
         with self.assertRaises(ValidationError):
             self.log(order_id=other_order.id)
         complaint = self.log(order_id=self.orders[self.rep_shanghai].id)
@@ -211,7 +338,7 @@ class TestSalesComplaint(SalesOrgCommon):
             self.log(user_id=self.rep_north.id)
         report = self.env["sales.daily.report"].with_user(self.rep_north).create({
             "date": self.today, "line_ids": [Command.create({"partner_id": self.customer.id, "subject": "Call"})]})
-        with self.assertRaises(AccessError):
+        with self.assertRaises(ValidationError):
             self.log(daily_report_line_id=report.line_ids.id)
         with self.assertRaises(ValidationError):
             self.log(team_id=self.north.id)
@@ -321,13 +448,13 @@ class TestSalesComplaint(SalesOrgCommon):
             complaint.with_user(self.service_agent).write({
                 "root_cause": f"Cause {number}",
                 "action_ids": [Command.create({"description": f"Fix {number}", "owner_id": self.service_agent.id,
-                                               "date_deadline": MARCH + timedelta(days=20)})],
+                                               "date_deadline": self.today + timedelta(days=20)})],
             })
             complaint.action_ids.with_user(self.service_agent).action_done()
             complaints |= complaint
         complaints[0].with_user(self.service_agent).write({"action_ids": [Command.create({
             "kind": "preventive", "description": "Train the installers", "owner_id": self.service_leader.id,
-            "date_deadline": MARCH + timedelta(days=40)})]})
+            "date_deadline": self.today + timedelta(days=40)})]})
         # one of another month and one cancelled count for nothing
         self.submitted(date=MARCH - timedelta(days=1))
         self.submitted(date=MARCH + timedelta(days=2)).with_user(self.rep_shanghai).action_cancel()

@@ -43,7 +43,10 @@ class TestSalesDailyReportLogs(SalesOrgCommon):
             form.category_id = self.env.ref("sales_team_org.complaint_category_quality")
             form.description = "<p>Noisy</p>"
         complaint = self.log("action_log_complaint", complaint_of)
-        info = self.log("action_log_market_info", lambda form: setattr(form, "description", "A new rival"))
+        def trend(form):
+            form.kind = "trend"
+            form.description = "A new rival"
+        info = self.log("action_log_market_info", trend)
         call = self.log("action_log_collection_call", lambda form: setattr(form, "result", "Pays on Friday"))
         sample = self.log("action_log_sample", lambda form: form.line_ids.new().__setattr__("description", "Slat"))
 

@@ -401,7 +401,7 @@ ALLOW = {
     # text; the invoice keeps the latest promise, written by the calls; the board is a view
     **{("sales.collection.call", f): nobody for f in (
         "move_id", "partner_id", "salesperson_id", "team_id", "company_id", "user_id", "date", "promised_date",
-        "promised_amount", "daily_report_line_id", "reminded")},
+        "promised_amount", "promised_residual", "daily_report_line_id", "reminded")},
     **{("sales.collection.call", f): creator for f in ("channel", "result")},
     **{("account.move", f): nobody for f in (
         "sales_promised_payment_date", "sales_promised_amount", "sales_last_collection_date")},
@@ -412,7 +412,7 @@ ALLOW = {
     # Order follow-up: the production state is entered on confirmed orders by their people; the
     # promised date is computed; delays are history, written by the delay assistant only
     ("sale.order", "sales_production_state"): order_follower,
-    **{("sale.order", f): nobody for f in ("sales_promised_date", "sales_delay_ids")},
+    **{("sale.order", f): nobody for f in ("sales_promised_date", "sales_promised_day", "sales_delay_ids")},
     **{("sales.order.delay", f): nobody for f in (
         "order_id", "partner_id", "team_id", "company_id", "user_id", "date", "old_date", "new_date", "reason",
         "message")},
@@ -874,7 +874,8 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
         cls.complaint_workers = {"director", "admin"}
         cls.complaint_category = env.ref("sales_team_org.complaint_category_quality")
         cls.spare_complaint_category = env["sales.complaint.category"].create({"name": "T Spare Category"})
-        cls.customer_invoice = env["account.move"].create({"move_type": "out_invoice", "partner_id": cls.customer.id})
+        cls.customer_invoice = env["account.move"].create({"move_type": "out_invoice", "partner_id": cls.customer.id,
+                                                           "invoice_user_id": cls.rep_shanghai.id})
         Complaint = env["sales.complaint"].with_user(cls.rep_shanghai)
         cls.complaint_of = {key: Complaint.create({
             "partner_id": cls.customer.id, "category_id": cls.complaint_category.id, "claim_amount": 100,
@@ -1134,12 +1135,10 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             "account.move": self.env["account.move"].search([], limit=1),
             "sales.complaint": self.complaint_of["rep_draft"],
             "sales.complaint.category": self.spare_complaint_category,
-            "res.currency": self.env.ref("base.USD"),
             "account.move.line": self.env["account.move.line"].search([], limit=1),
             "account.partial.reconcile": self.env["account.partial.reconcile"].search([], limit=1),
             "sales.sample": self.sample_of["clerk_sent"],
             "sales.competitor": self.spare_competitor,
-            "res.currency": self.env.ref("base.EUR"),
             "res.currency": self.env.ref("base.USD"),
         }
         special = {
@@ -1151,7 +1150,8 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             ("sales.org.role", "parent_id"): lambda: self.role_director,
             ("sales.training.program", "role_id"): lambda: self.spare_role,  # one programme a role
             ("sales.regional.plan.milestone", "user_id"): lambda: self.clerk_east,  # a person of the region
-            ("sales.complaint", "invoice_id"): lambda: self.customer_invoice,  # the customer's
+            ("sales.complaint", "invoice_id"): lambda: self.customer_invoice,  # the customer's, the rep's
+            ("sales.complaint", "order_id"): lambda: self.orders[self.rep_shanghai],  # the customer's, the rep's
             ("sales.complaint.action", "owner_id"): lambda: self.rep_shanghai,  # who reads the complaint
         }
         if (record._name, fname) == ("sales.daily.report.line", "photo_ids"):
@@ -1165,8 +1165,12 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
         if (record._name, fname) == ("sales.complaint", "action_ids"):  # an action, given to its reporter
             return [[Command.CREATE.value, 0, {"description": "RPC", "owner_id": self.rep_shanghai.id,
                                                "date_deadline": fields.Date.to_string(self.env.company._sales_org_today())}]]
+        if (record._name, fname) == ("sales.complaint.action", "date_deadline"):  # from today on
+            return fields.Date.to_string(self.env.company._sales_org_today() + timedelta(days=1))
         if (record._name, fname) == ("sales.commission.rule", "date_to"):  # after it starts
             return fields.Date.to_string(record.sudo().date_from + relativedelta(years=1))
+        if (record._name, fname) == ("sales.visit", "host_ids"):  # a host who may open it: its recorder
+            return [[Command.SET.value, 0, record.sudo().user_id.ids]]
         if (record._name, fname) == ("sales.visit", "date_end"):  # after the visitors arrive
             return fields.Datetime.to_string(record.sudo().date_end + timedelta(hours=1))
         if (record._name, fname) == ("sales.meeting", "start"):  # within its week
@@ -1936,6 +1940,7 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             (self.followed_order, "action_view_delays", {"rep", *LEADERS_OF_REP}),
             (self.orders[self.rep_shanghai], "action_open_delay_wizard", set()),  # a quotation
             (self.delay_wizard, "action_declare", {"rep"}),
+            (self.collection_call, "copy", set()),  # a call is the record of what was said
             (self.complaint_of["rep_draft"], "action_submit", {"rep"}),
             (self.complaint_of["rep_draft"], "action_cancel", {"rep"}),
             (self.complaint_of["rep_draft"], "action_start", set()),

@@ -89,10 +89,58 @@ class TestSalesReturnRequest(SalesReturnCommon):
         third = self.file(5)
         self.assertEqual(third.line_ids.quantity + second.line_ids.quantity, 8)
         # delivered less since: the draft is not submitted as it is
-        self.sale_line.qty_delivered = 6
+        self.sale_line.qty_delivered = 4
         with self.refused(ValidationError, "More than was delivered"):
             third.action_submit()
         self.assertEqual(third.state, "draft")
+
+    def test_drafts_take_nothing_until_submitted(self):
+        abandoned = self.file(8)
+        first = self.file(5)  # a draft left aside holds nothing back
+        second = self.file(3)
+        third = self.file(1)
+        first.action_submit()
+        second.action_submit()
+        # two drafts do not both go through: each is checked again when submitted
+        with self.refused(ValidationError, "More than was delivered"):
+            third.action_submit()
+        with self.refused(ValidationError, "More than was delivered"):
+            abandoned.action_submit()
+        self.assertEqual((abandoned | third).mapped("state"), ["draft", "draft"])
+
+    def test_lines_at_no_price_are_not_returned(self):
+        discount = self.env["sale.order.line"].create({
+            "order_id": self.order.id, "product_id": self.service.id, "product_uom_qty": 1, "price_unit": -100})
+        free = self.env["sale.order.line"].create({
+            "order_id": self.order.id, "product_id": self.service.id, "product_uom_qty": 1, "price_unit": 1000,
+            "discount": 100})
+        (discount | free).qty_delivered = 1
+        for sale_line in (discount, free):
+            with self.subTest(line=sale_line.price_unit), self.refused(ValidationError, "price above zero"):
+                self.env["sales.return.request"].with_user(self.rep_shanghai).create({
+                    "order_id": self.order.id, "reason": "other",
+                    "line_ids": [Command.create({"sale_line_id": sale_line.id, "quantity": 1})]})
+        self.assertFalse(self.env["sales.return.request"].search([("order_id", "=", self.order.id)]))
+
+    def test_not_approved_once_the_order_is_cancelled(self):
+        request = self.file(1)
+        request.action_submit()
+        self.order._action_cancel()
+        with self.refused(UserError, "no longer a confirmed order"):
+            request.with_user(self.supervisor).action_approve()
+        self.assertRecordValues(request, [{"state": "submitted", "approver_id": self.supervisor.id}])
+
+    def test_amount_as_submitted(self):
+        request = self.file(2)
+        self.sale_line.price_unit = 1500
+        request.action_submit()
+        self.assertEqual(request.amount_total, 3000, "submitted at the order's price of the day")
+        self.sale_line.price_unit = 500
+        self.env.flush_all()
+        request.invalidate_recordset()
+        self.assertEqual(request.amount_total, 3000, "kept as submitted")
+        request.with_user(self.supervisor).action_approve()
+        self.assertEqual(request.approver_id, self.manager, "3,000 is beyond the supervisor's 1,000")
 
     def test_larger_returns_climb_by_role_limit(self):
         request = self.file(3)  # 3,000: above the supervisor's 1,000, within the manager's 5,000
