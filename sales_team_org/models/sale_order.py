@@ -18,7 +18,7 @@ PRODUCTION_STATES = [
 ]
 # where it stands: Odoo's deliveries when Inventory ships the order, else the state entered
 FOLLOWUP_STATES = [*PRODUCTION_STATES[:4], ("partly_shipped", "Partly Shipped"), PRODUCTION_STATES[4]]
-FOLLOWUP_RISKS = [("late", "Late"), ("at_risk", "At Risk"), ("on_time", "On Time")]
+FOLLOWUP_RISKS = [("late", "Overdue"), ("at_risk", "At Risk"), ("on_time", "On Time")]
 NOT_PRODUCED = ("to_produce", "in_production")
 # Inventory's delivery status of an order -> where it stands (pending: the state entered)
 DELIVERY_FOLLOWUP = {"full": "delivered", "partial": "partly_shipped", "started": "partly_shipped"}

@@ -54,7 +54,7 @@ class SalesComplaintAction(models.Model):
     done_date = fields.Date(string="Done On", readonly=True, copy=False)
     activity_id = fields.Many2one("mail.activity", string="Owner's Activity", readonly=True, copy=False,
                                   ondelete="set null")
-    is_late = fields.Boolean(string="Late", compute="_compute_is_late", search="_search_is_late")
+    is_late = fields.Boolean(string="Overdue", compute="_compute_is_late", search="_search_is_late")
     can_close = fields.Boolean(compute="_compute_can_close")
 
     @api.depends("state", "date_deadline", "company_id")

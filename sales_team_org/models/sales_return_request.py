@@ -14,7 +14,7 @@ REASONS = [
     ("other", "Other"),
 ]
 OUTCOMES = [
-    ("return", "Return"),
+    ("return", "Return Goods"),
     ("exchange", "Exchange"),
     ("credit", "Credit"),
 ]
