@@ -68,7 +68,7 @@ class SalesVisit(models.Model):
     meals_note = fields.Text(string="Meals")
     outcome = fields.Text(help="What came of the visit.")
     state = fields.Selection(
-        [("planned", "Expected"), ("done", "Received"), ("cancelled", "Cancelled")],
+        [("planned", "To Receive"), ("done", "Received"), ("cancelled", "Cancelled")],
         string="Status", required=True, default="planned", readonly=True, index=True, tracking=True, copy=False,
     )
     daily_report_id = fields.Many2one(
