@@ -64,5 +64,6 @@ class MailActivity(models.Model):
         for xmlid in WORKFLOW_ACTIVITY_TYPES:
             workflow |= self.env.ref(xmlid, raise_if_not_found=False) or workflow
         if self.filtered(lambda activity: activity.activity_type_id in workflow and activity.user_id != self.env.user):
-            raise AccessError(self.env._("A review waits for its approver: only they close it."))
+            raise AccessError(self.env._(
+                "This to-do is part of its document's workflow: only the person it is assigned to closes it."))
 

@@ -447,6 +447,7 @@ class SaleOrder(models.Model):
 
     sales_complaint_count = fields.Integer(string="Complaints", compute="_compute_sales_complaint_count")
 
+    @api.depends_context("uid")
     def _compute_sales_complaint_count(self):
         counts = dict(self.env["sales.complaint"]._read_group(
             [("order_id", "in", self.ids)], ["order_id"], ["__count"]))

@@ -16,7 +16,8 @@ BROKEN_PROMISE_ACTIVITY_TYPE = "sales_team_org.mail_activity_type_broken_promise
 class SalesCollectionCall(models.Model):
     """货款催收: a call (or visit, message) about an open customer invoice, with what the customer
     said and, when they promised to pay, the day and the amount. The latest promise is kept on
-    the invoice; when its day passes with the invoice still open, the salesperson is reminded."""
+    the invoice; when its day passes without the promised amount paid since, the salesperson is
+    reminded."""
 
     _name = "sales.collection.call"
     _inherit = ["sales.org.guarded.mixin", "sales.org.logged.mixin"]
@@ -51,8 +52,8 @@ class SalesCollectionCall(models.Model):
     result = fields.Text(string="What Was Said")
     promised_date = fields.Date(
         string="Promised Payment Date", index="btree_not_null",
-        help="The day the customer promised to pay: if it passes with the invoice still open, the salesperson "
-        "is reminded.")
+        help="The day the customer promised to pay: if it passes without the promised amount paid since the "
+        "promise, the salesperson is reminded.")
     promised_amount = fields.Monetary(
         help="What the customer promised to pay, in the invoice's currency; left empty with a date, the whole "
         "amount due.")
@@ -110,7 +111,7 @@ class SalesCollectionCall(models.Model):
                 raise AccessError(self.env._("Only whoever made a collection call corrects what they wrote of it."))
         return super().write(vals)
 
-    def copy(self, default=None):
+    def copy_data(self, default=None):
         raise UserError(self.env._("A collection call is the record of a call made: log a new call instead of "
                                    "duplicating one."))
 

@@ -371,9 +371,11 @@ class SalesComplaint(models.Model):
         activities = Complaint.browse([cid for ids in moved.values() for cid in ids])._handling_activities()
         for (unit, leader), ids in moved.items():
             Complaint.browse(ids).write({"service_team_id": unit.id, "responsible_id": leader.id})
+            theirs = activities.filtered(lambda activity, ids=set(ids): activity.res_id in ids)
             if leader:
-                activities.filtered(lambda activity, ids=set(ids): activity.res_id in ids).with_context(
-                    mail_activity_quick_update=True).write({"user_id": leader.id})
+                theirs.with_context(mail_activity_quick_update=True).write({"user_id": leader.id})
+            else:
+                theirs.unlink()  # nobody leads it now: no to-do left with one who may not open it
         Complaint.browse([cid for ids in moved.values() for cid in ids])._schedule_handling()
 
     def _worked_by(self, user):

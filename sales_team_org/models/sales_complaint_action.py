@@ -203,13 +203,18 @@ class SalesComplaintAction(models.Model):
         actions = self.sudo().filtered(lambda action: action.state == "open")
         if not actions:
             return
-        kinds = {lang: dict(self._fields["kind"]._description_selection(self.with_context(lang=lang).env))
-                 for lang in set(actions.owner_id.mapped("lang"))}
+        def summary(action):
+            # in the owner's language (code terms: read from the .po even while demo data loads)
+            env = self.with_context(lang=action.owner_id.lang).env
+            if action.kind == "preventive":
+                return env._("Preventive action: %(complaint)s", complaint=action.complaint_id.name)
+            return env._("Corrective action: %(complaint)s", complaint=action.complaint_id.name)
+
         activities = self.env["mail.activity"].sudo().create([{
             "res_model_id": self.env["ir.model"]._get_id("sales.complaint"),
             "res_id": action.complaint_id.id,
             "activity_type_id": self.env.ref("sales_team_org.mail_activity_type_complaint_action").id,
-            "summary": f"{kinds[action.owner_id.lang][action.kind]}: {action.complaint_id.name}",
+            "summary": summary(action),
             "note": Markup("<p>%s</p>") % action.description,
             "date_deadline": action.date_deadline,
             "user_id": action.owner_id.id,

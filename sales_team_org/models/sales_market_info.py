@@ -197,7 +197,8 @@ class SalesMarketInfo(models.Model):
         res = super().write(vals)
         if "kind" in vals:
             # no longer an infringement: the leader has nothing to look into
-            self.filtered(lambda info: info.kind != "infringement")._infringement_activities().unlink()
+            self.filtered(lambda info: info.kind != "infringement")._infringement_activities().filtered(
+                "active").unlink()
             self.filtered(lambda info: info.kind == "infringement")._notify_infringement()
         return res
 
@@ -246,7 +247,7 @@ class SalesMarketInfo(models.Model):
         self.sudo().write({"state": "acknowledged", "acknowledged_by_id": self.env.uid,
                            "acknowledged_date": fields.Datetime.now()})
         # what it asked of the leaders is answered
-        self._infringement_activities().action_feedback()
+        self._infringement_activities().filtered("active").action_feedback()
         self.sudo().activity_ids.filtered(lambda activity: activity.user_id == self.env.user).action_feedback()
         return True
 
@@ -265,14 +266,25 @@ class SalesMarketInfo(models.Model):
         return infos.filtered(lambda info: user.id in above.get(info.user_id.id, ()) or (
             info.team_id in led and info.user_id.id not in above.get(user.id, ())))
 
+    def _sales_org_activity_done(self, activities):
+        """The leader marking the infringement to-do done has read it: acknowledged, when it is
+        theirs to acknowledge (else it waits for one who may)."""
+        infringement = self.env.ref("sales_team_org.mail_activity_type_infringement")
+        for activity in activities.filtered(
+                lambda activity: activity.res_model == self._name and activity.activity_type_id == infringement):
+            info = self.browse(activity.res_id)
+            if info.state == "new" and info._acknowledgeable_by(activity.user_id):
+                info.write({"state": "acknowledged", "acknowledged_by_id": activity.user_id.id,
+                            "acknowledged_date": fields.Datetime.now()})
+
     def _infringement_activities(self):
         activity_type = self.env.ref("sales_team_org.mail_activity_type_infringement")
         return self.sudo().activity_ids.filtered(lambda activity: activity.activity_type_id == activity_type)
 
     def _notify_infringement(self):
         """An infringement goes to the leader of its author's unit as a to-do, once."""
-        notified = set(self._infringement_activities().mapped("res_id"))
-        infos = self.filtered(lambda info: info.id not in notified)
+        notified = set(self._infringement_activities().filtered("active").mapped("res_id"))
+        infos = self.filtered(lambda info: info.state == "new" and info.id not in notified)
         if not infos:
             return
         members = self.env["crm.team.member"].sudo().search([

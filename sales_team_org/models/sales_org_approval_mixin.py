@@ -8,7 +8,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 from odoo.tools.translate import LazyTranslate
 
-from .sales_org_guard import check_system_fields
+from .sales_org_guard import check_system_fields, without_system_defaults
 
 _lt = LazyTranslate(__name__)
 APPROVAL_STATES = [
@@ -104,15 +104,19 @@ class SalesOrgApprovalMixin(models.AbstractModel):
 
     @api.model_create_multi
     def create(self, vals_list):
+        records = self
         if not self.env.su:
             allowed = self._sales_org_author_fields | self._sales_org_create_fields
             check_system_fields(self, vals_list, set(self._fields) - allowed - MAGIC_FIELDS)
-            if any(vals.get("user_id", self.env.uid) != self.env.uid for vals in vals_list):
-                raise AccessError(self.env._(
-                    "People write their own %(documents)s; the drafts of the others are made by the "
-                    "scheduled reminders.", documents=self.env["ir.model"]._get(self._name).name,
-                ))
-        return super().create(vals_list)
+            records = without_system_defaults(self, set(self._fields) - allowed - MAGIC_FIELDS)
+        documents = super(SalesOrgApprovalMixin, records).create(vals_list)
+        # checked on what was stored: a default in the context names an author as well
+        if not self.env.su and documents.filtered(lambda document: document.user_id != self.env.user):
+            raise AccessError(self.env._(
+                "People write their own %(documents)s; the drafts of the others are made by the "
+                "scheduled reminders.", documents=self.env["ir.model"]._get(self._name).name,
+            ))
+        return documents
 
     def write(self, vals):
         if not self.env.su:

@@ -24,6 +24,22 @@ def trusted_fields(fnames):
         _TRUSTED.reset(token)
 
 
+def without_system_defaults(records, system_fields=None):
+    """`records` for a user's create, without the context's defaults of `system_fields` (default:
+    the model's `_sales_org_system_fields`): a `default_<field>` key sets the field as much as a
+    value does, so it is dropped."""
+    if records.env.su:
+        return records
+    system_fields = records._sales_org_system_fields if system_fields is None else system_fields
+    dropped = {key for key in records.env.context
+               if key.startswith("default_") and key[8:] in system_fields and key[8:] not in _TRUSTED.get()}
+    if not dropped:
+        return records
+    # removed, not set to False: a False default would replace the field's own default
+    context = {key: value for key, value in records.env.context.items() if key not in dropped}
+    return records.with_context(context)  # pylint: disable=context-overridden
+
+
 def check_system_fields(records, values, system_fields=None):
     """Refuse `values` (a dict of a write, or the list of dicts of a create) when they set a
     field of `system_fields` (default: the model's `_sales_org_system_fields`) as a user.

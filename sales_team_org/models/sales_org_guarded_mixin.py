@@ -1,6 +1,6 @@
 from odoo import api, models
 
-from .sales_org_guard import check_system_fields
+from .sales_org_guard import check_system_fields, without_system_defaults
 
 
 class SalesOrgGuardedMixin(models.AbstractModel):
@@ -14,7 +14,7 @@ class SalesOrgGuardedMixin(models.AbstractModel):
     @api.model_create_multi
     def create(self, vals_list):
         check_system_fields(self, vals_list)
-        return super().create(vals_list)
+        return super(SalesOrgGuardedMixin, without_system_defaults(self)).create(vals_list)
 
     def write(self, vals):
         check_system_fields(self, vals)

@@ -19,20 +19,30 @@ class SalesOrgLoggedMixin(models.AbstractModel):
 
     @api.model_create_multi
     def create(self, vals_list):
-        if not self.env.su and any(vals.get("user_id", self.env.uid) != self.env.uid for vals in vals_list):
+        records = super().create(vals_list)
+        # checked on what was stored: a default in the context names an author as well
+        if not self.env.su and records.filtered(lambda record: record.user_id != self.env.user):
             raise AccessError(self.env._(
                 "People log their own %(documents)s, not someone else's.",
                 documents=self.env["ir.model"]._get(self._name).name,
             ))
-        return super().create(vals_list)
+        return records
 
-    @api.constrains("daily_report_line_id", "user_id")
+    @api.constrains("daily_report_line_id", "user_id", "partner_id")
     def _check_daily_report_line_id(self):
         for record in self.filtered("daily_report_line_id"):
-            if record.daily_report_line_id.sudo().user_id != record.user_id:
+            line = record.daily_report_line_id.sudo()
+            if line.user_id != record.user_id:
                 raise ValidationError(self.env._(
                     "%(document)s is logged from a call or visit of its author's own daily report.",
                     document=self.env["ir.model"]._get(self._name).name,
+                ))
+            customer = record.partner_id.commercial_partner_id
+            if customer and line.partner_id and customer != line.partner_id.commercial_partner_id:
+                raise ValidationError(self.env._(
+                    "%(document)s is about %(customer)s; the call it is logged from was with %(other)s.",
+                    document=self.env["ir.model"]._get(self._name).name, customer=customer.name,
+                    other=line.partner_id.commercial_partner_id.name,
                 ))
 
     @api.model

@@ -142,16 +142,17 @@ class SalesVisit(models.Model):
 
     @api.constrains("host_ids", "team_id")
     def _check_host_ids(self):
-        for visit in self:
-            if visit.host_ids.filtered("share"):
-                raise ValidationError(self.env._("The hosts of a visit are the company's own people."))
-            # a host is told of the visit by an activity on it: one they can open (few hosts a visit)
-            for host in visit.host_ids:
-                if not visit.with_user(host).has_access("read"):
-                    raise ValidationError(self.env._(
-                        "%(host)s cannot open the visit of %(customer)s: its hosts are people of its unit or the "
-                        "leaders above it.", host=host.name, customer=visit.partner_id.name,
-                    ))
+        if self.host_ids.filtered("share"):
+            raise ValidationError(self.env._("The hosts of a visit are the company's own people."))
+        # a host is told of the visit by an activity on it: one they can open (one query a host)
+        for host in self.host_ids:
+            visits = self.filtered(lambda visit: host in visit.host_ids)
+            closed = visits - visits.with_user(host)._filtered_access("read")
+            if closed:
+                raise ValidationError(self.env._(
+                    "%(host)s cannot open the visit of %(customer)s: its hosts are people of its unit or the "
+                    "leaders above it.", host=host.name, customer=closed[0].partner_id.name,
+                ))
 
     @api.constrains("team_id", "user_id")
     def _check_team_id(self):

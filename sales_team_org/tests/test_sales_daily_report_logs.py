@@ -85,3 +85,22 @@ class TestSalesDailyReportLogs(SalesOrgCommon):
         with self.assertRaises(AccessError):
             self.env["sales.sample"].with_user(self.manager).create({
                 "partner_id": self.customer.id, "user_id": self.rep_shanghai.id})
+
+    def test_defaults_in_the_context_set_nothing_a_user_may_not(self):
+        # from the review: a default names an author, or a workflow field, as much as a value does
+        with self.assertRaises(AccessError), self.cr.savepoint():
+            self.env["sales.sample"].with_user(self.manager).with_context(
+                default_user_id=self.rep_shanghai.id).create({"partner_id": self.customer.id})
+        with self.assertRaises(AccessError), self.cr.savepoint():
+            self.env["sales.business.trip"].with_user(self.manager).with_context(
+                default_user_id=self.rep_shanghai.id).create({
+                    "name": "Borrowed name", "date_start": self.report.date, "date_end": self.report.date})
+        complaint = self.env["sales.complaint"].with_user(self.rep_shanghai).with_context(default_state="closed").create({
+            "partner_id": self.customer.id, "category_id": self.env.ref("sales_team_org.complaint_category_quality").id})
+        self.assertEqual(complaint.state, "draft")
+
+    def test_a_log_is_about_the_customer_of_its_call(self):
+        other = self.env["res.partner"].create({"name": "T Other Customer"})
+        with self.assertRaisesRegex(ValidationError, "the call it is logged from"), self.cr.savepoint():
+            self.env["sales.sample"].with_user(self.rep_shanghai).create({
+                "partner_id": other.id, "daily_report_line_id": self.line.id})

@@ -169,6 +169,10 @@ class TestSalesMarketInfo(SalesOrgCommon):
         # acknowledged by a leader above the one it went to: the to-do is answered all the same
         info.with_user(self.regional_east).action_acknowledge()
         self.assertFalse(info.activity_ids)
+        # the leader marking the to-do done has read it: acknowledged
+        other = self.report(self.clerk_east, {"kind": "infringement", "product_description": "Copied gate"})
+        other.activity_ids.with_user(self.manager).action_feedback(feedback="Seen, legal informed")
+        self.assertRecordValues(other, [{"state": "acknowledged", "acknowledged_by_id": self.manager.id}])
 
     def test_not_acknowledged_by_a_leader_below_its_author(self):
         # the regional director files it under a unit of theirs; its manager is below them (from the review)
