@@ -266,11 +266,19 @@ class SalesMarketInfo(models.Model):
         return infos.filtered(lambda info: user.id in above.get(info.user_id.id, ()) or (
             info.team_id in led and info.user_id.id not in above.get(user.id, ())))
 
+    @api.model
+    def _defaults_from_daily_report_line(self, line):
+        # the customer, day and unit are computed from the line together: a default for one of
+        # them would keep the others from being computed
+        defaults = super()._defaults_from_daily_report_line(line)
+        del defaults["default_partner_id"]
+        return defaults
+
     def _sales_org_activity_done(self, activities):
         """The leader marking the infringement to-do done has read it: acknowledged, when it is
         theirs to acknowledge (else it waits for one who may)."""
         infringement = self.env.ref("sales_team_org.mail_activity_type_infringement")
-        for activity in activities.filtered(
+        for activity in activities.exists().filtered(
                 lambda activity: activity.res_model == self._name and activity.activity_type_id == infringement):
             info = self.browse(activity.res_id)
             if info.state == "new" and info._acknowledgeable_by(activity.user_id):

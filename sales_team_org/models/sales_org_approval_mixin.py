@@ -109,14 +109,14 @@ class SalesOrgApprovalMixin(models.AbstractModel):
             allowed = self._sales_org_author_fields | self._sales_org_create_fields
             check_system_fields(self, vals_list, set(self._fields) - allowed - MAGIC_FIELDS)
             records = without_system_defaults(self, set(self._fields) - allowed - MAGIC_FIELDS)
-        documents = super(SalesOrgApprovalMixin, records).create(vals_list)
-        # checked on what was stored: a default in the context names an author as well
-        if not self.env.su and documents.filtered(lambda document: document.user_id != self.env.user):
-            raise AccessError(self.env._(
-                "People write their own %(documents)s; the drafts of the others are made by the "
-                "scheduled reminders.", documents=self.env["ir.model"]._get(self._name).name,
-            ))
-        return documents
+            # a default in the context names an author as much as a value does
+            author = self.env.context.get("default_user_id", self.env.uid)
+            if any(vals.get("user_id", author) != self.env.uid for vals in vals_list):
+                raise AccessError(self.env._(
+                    "People write their own %(documents)s; the drafts of the others are made by the "
+                    "scheduled reminders.", documents=self.env["ir.model"]._get(self._name).name,
+                ))
+        return super(SalesOrgApprovalMixin, records).create(vals_list)
 
     def write(self, vals):
         if not self.env.su:

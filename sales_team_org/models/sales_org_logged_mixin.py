@@ -19,14 +19,14 @@ class SalesOrgLoggedMixin(models.AbstractModel):
 
     @api.model_create_multi
     def create(self, vals_list):
-        records = super().create(vals_list)
-        # checked on what was stored: a default in the context names an author as well
-        if not self.env.su and records.filtered(lambda record: record.user_id != self.env.user):
+        # a default in the context names an author as much as a value does
+        author = self.env.context.get("default_user_id", self.env.uid)
+        if not self.env.su and any(vals.get("user_id", author) != self.env.uid for vals in vals_list):
             raise AccessError(self.env._(
                 "People log their own %(documents)s, not someone else's.",
                 documents=self.env["ir.model"]._get(self._name).name,
             ))
-        return records
+        return super().create(vals_list)
 
     @api.constrains("daily_report_line_id", "user_id", "partner_id")
     def _check_daily_report_line_id(self):

@@ -52,6 +52,7 @@ class TestSalesDailyReportLogs(SalesOrgCommon):
 
         def visitors(form):
             form.visitor_names = "Mr Wang"
+            form.purpose = "See the factory"
             form.date_start = form.date_end = False
             start = self.env.company._sales_org_day_bounds(today + timedelta(days=2))[0] + timedelta(hours=2)
             form.date_start, form.date_end = start, start + timedelta(hours=3)
