@@ -1940,7 +1940,7 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             (self.followed_order, "action_view_delays", {"rep", *LEADERS_OF_REP}),
             (self.orders[self.rep_shanghai], "action_open_delay_wizard", set()),  # a quotation
             (self.delay_wizard, "action_declare", {"rep"}),
-            (self.collection_call, "copy", set()),  # a call is the record of what was said
+            (self.collection_call, "copy_data", set()),  # a call is the record of what was said: never copied
             (self.complaint_of["rep_draft"], "action_submit", {"rep"}),
             (self.complaint_of["rep_draft"], "action_cancel", {"rep"}),
             (self.complaint_of["rep_draft"], "action_start", set()),
