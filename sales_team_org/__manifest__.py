@@ -121,6 +121,7 @@
         "web.assets_tests": ["sales_team_org/static/tests/tours/*.js"],
     },
     "post_init_hook": "post_init_hook",
+    "uninstall_hook": "uninstall_hook",
     "demo": [
         "demo/res_lang_demo.xml",
         "demo/res_company_demo.xml",
