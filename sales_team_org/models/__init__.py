@@ -77,3 +77,5 @@ from . import sales_order_delay
 from . import sales_complaint_category
 from . import sales_complaint
 from . import sales_complaint_action
+from . import sales_org_robot
+from . import sales_org_robot_message

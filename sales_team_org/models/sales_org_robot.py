@@ -1,0 +1,197 @@
+import urllib.parse
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
+
+# What a robot may send, each switched on or off per robot: the field that switches it.
+TOPICS = {
+    "digest": "send_digest",
+    "reminder": "send_reminder",
+    "approval": "send_approval",
+    "meeting": "send_meeting",
+    "target": "send_target",
+}
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
+
+
+def _lang_get(env):
+    return env["res.lang"].get_installed()
+
+
+class SalesOrgRobot(models.Model):
+    """A unit's group robot in DingTalk (钉钉自定义机器人) or WeCom (企业微信群机器人): where the
+    add-on's digests, reminders, approvals, minutes and target achievement reach the unit's
+    group chat. Its webhook and signing secret are the sales administrator's alone: the model
+    is theirs, and the two fields are kept from every other group, from copies, from the
+    messages' errors and from the logs."""
+
+    _name = "sales.org.robot"
+    _inherit = ["sales.org.guarded.mixin"]
+    _description = "Work-Chat Group Robot"
+    _order = "team_id, name, id"
+    _sales_org_system_fields = frozenset({"company_id", "is_paused", "paused_reason", "paused_date"})
+
+    name = fields.Char(required=True, help="The group chat, as its people know it.")
+    active = fields.Boolean(default=True)
+    team_id = fields.Many2one("crm.team", string="Unit", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one("res.company", related="team_id.company_id", store=True, index=True)
+    kind = fields.Selection([("dingtalk", "DingTalk"), ("wecom", "WeCom")], string="App", required=True,
+                            default="dingtalk")
+    webhook_url = fields.Char(
+        string="Webhook", copy=False, groups="sales_team.group_sale_manager",
+        help="The robot's address, as the group's robot settings give it: "
+             "https://oapi.dingtalk.com/robot/send?access_token=… or "
+             "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…")
+    secret = fields.Char(
+        string="Signing Secret", copy=False, groups="sales_team.group_sale_manager",
+        help="DingTalk's 加签 secret (SEC…), when the robot's security setting is signing.")
+    lang = fields.Selection(_lang_get, string="Language", required=True,
+                            default=lambda self: self.env.lang or "en_US",
+                            help="The language of the messages this robot sends.")
+    send_digest = fields.Boolean(string="Daily Digest", default=True,
+                                 help="Each day: who of the unit and below submitted, who did not, the day's figures.")
+    send_reminder = fields.Boolean(string="Report Reminders", default=True,
+                                   help="Who of the unit has not submitted their daily report, @-mentioned by mobile.")
+    send_approval = fields.Boolean(string="Approvals Waiting", default=True,
+                                   help="A request of the unit waiting for its approver, with a link to it.")
+    send_meeting = fields.Boolean(string="Meeting Minutes", default=True,
+                                  help="The unit's weekly meeting minutes, once confirmed.")
+    send_target = fields.Boolean(string="Target Achievement", default=True,
+                                 help="At month end, the achievement of the unit's targets of the month.")
+    is_paused = fields.Boolean(string="Paused", readonly=True,
+                               help="The app refused the robot's address or secret: its messages wait, "
+                                    "none lost, until the robot is corrected.")
+    paused_reason = fields.Text(string="Why Paused", readonly=True)
+    paused_date = fields.Datetime(string="Paused Since", readonly=True)
+    message_ids = fields.One2many("sales.org.robot.message", "robot_id", string="Outbox")
+    waiting_count = fields.Integer(string="Waiting", compute="_compute_counts")
+    failed_count = fields.Integer(string="Failed", compute="_compute_counts")
+
+    def _compute_counts(self):
+        counts = {(robot.id, state): count for robot, state, count in self.env["sales.org.robot.message"]._read_group(
+            [("robot_id", "in", self.ids), ("state", "in", ("queued", "sending", "unknown", "failed"))],
+            ["robot_id", "state"], ["__count"])}
+        for robot in self:
+            robot.waiting_count = counts.get((robot.id, "queued"), 0) + counts.get((robot.id, "sending"), 0)
+            robot.failed_count = counts.get((robot.id, "failed"), 0) + counts.get((robot.id, "unknown"), 0)
+
+    @api.constrains("kind", "webhook_url", "secret")
+    def _check_webhook(self):
+        for robot in self.sudo():
+            robot._check_webhook_url()
+
+    def _check_webhook_url(self):
+        url = urllib.parse.urlsplit(self.webhook_url or "")
+        query = urllib.parse.parse_qs(url.query)
+        param = "access_token" if self.kind == "dingtalk" else "key"
+        secure = url.scheme == "https" or (url.scheme == "http" and url.hostname in LOCAL_HOSTS)
+        if not (secure and url.hostname and query.get(param)):
+            raise ValidationError(self.env._(
+                "The webhook of %(robot)s is the address the group's robot settings give, over https with its "
+                "%(param)s, for instance %(example)s.", robot=self.name, param=param,
+                example="https://oapi.dingtalk.com/robot/send?access_token=…" if self.kind == "dingtalk"
+                else "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…"))
+        if self.kind == "wecom" and self.secret:
+            raise ValidationError(self.env._("A WeCom group robot signs nothing: leave the signing secret empty."))
+
+    def write(self, vals):
+        res = super().write(vals)
+        if {"webhook_url", "secret", "kind", "active"} & set(vals):
+            # corrected: its messages go out again at the next run
+            self.sudo().filtered("is_paused").write({"is_paused": False, "paused_reason": False, "paused_date": False})
+            self.env.ref("sales_team_org.ir_cron_robot_outbox")._trigger()
+        return res
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def action_send_test(self):
+        """Send a test message now, through the outbox like every other, and say how it went."""
+        self.ensure_one()
+        self._check_admin()
+        env = self.with_context(lang=self.lang).env
+        now = fields.Datetime.now()
+        messages = self.env["sales.org.robot.message"]._enqueue([{
+            "robot": self, "kind": "test", "key": f"test:{fields.Datetime.to_string(now)}",
+            "title": env._("Test message"),
+            "body": env._("Test message from Odoo to %(robot)s of %(unit)s: this group will receive its unit's "
+                          "messages here.", robot=self.name, unit=self.team_id.display_name),
+        }])
+        messages._send(commit=False)
+        message = messages[:1]
+        if message.state == "sent":
+            return self._notify(self.env._("Test message sent to %(robot)s.", robot=self.name), "success")
+        return self._notify(self.env._("The test message to %(robot)s was not sent: %(error)s",
+                                       robot=self.name, error=message.last_error or message.state), "warning")
+
+    def action_resume(self):
+        """Send this robot's waiting messages again, once it is corrected."""
+        self._check_admin()
+        self.sudo().write({"is_paused": False, "paused_reason": False, "paused_date": False})
+        self.env.ref("sales_team_org.ir_cron_robot_outbox")._trigger()
+
+    def action_view_messages(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Outbox of %(robot)s", robot=self.name),
+            "res_model": "sales.org.robot.message",
+            "view_mode": "list,form",
+            "domain": [("robot_id", "=", self.id)],
+            "context": {"search_default_not_sent": 1},
+        }
+
+    def _notify(self, message, kind):
+        return {"type": "ir.actions.client", "tag": "display_notification",
+                "params": {"message": message, "type": kind, "sticky": kind != "success",
+                           "next": {"type": "ir.actions.client", "tag": "soft_reload"}}}
+
+    def _check_admin(self):
+        self.check_access("write")
+        if not self.env.user.has_group("sales_team.group_sale_manager"):
+            raise UserError(self.env._("Only the sales administrator manages the group robots."))
+
+    # ------------------------------------------------------------------
+    # Who sends what
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _for_units(self, team_ids, topic):
+        """{unit id: robots}: the active robots of these units that send `topic`. One query."""
+        if not team_ids:
+            return {}
+        robots = self.sudo().search([("team_id", "in", list(team_ids)), (TOPICS[topic], "=", True)])
+        by_unit = {}
+        for robot in robots:
+            by_unit[robot.team_id.id] = by_unit.get(robot.team_id.id, self.sudo().browse()) | robot
+        return by_unit
+
+    @api.model
+    def _nearest_for_units(self, team_ids, topic):
+        """{unit id: robots}: for each of these units, the robots sending `topic` of the unit
+        itself or, without one, of the nearest unit above it that has one. One query."""
+        if not team_ids:
+            return {}
+        self.env["crm.team"].flush_model(["parent_path", "active"])
+        self.flush_model(["team_id", "active", TOPICS[topic]])
+        rows = self.env.execute_query(SQL(
+            """
+            SELECT DISTINCT ON (u.id, r.id) u.id, r.id, a.parent_path
+              FROM crm_team u
+              JOIN crm_team a ON u.parent_path LIKE a.parent_path || '%%'
+              JOIN sales_org_robot r ON r.team_id = a.id AND r.active AND r.%s
+             WHERE u.id IN %s AND a.active
+            """, SQL.identifier(TOPICS[topic]), tuple(team_ids)))
+        # the deepest unit up the path with robots: the longest parent_path
+        deepest = {}
+        for unit_id, robot_id, path in rows:
+            if len(path) > len(deepest.get(unit_id, ("", []))[0]):
+                deepest[unit_id] = (path, [robot_id])
+            elif path == deepest[unit_id][0]:
+                deepest[unit_id][1].append(robot_id)
+        return {unit_id: self.sudo().browse(robot_ids) for unit_id, (_path, robot_ids) in deepest.items()}
+
+    def _lang_env(self):
+        return self.with_context(lang=self.lang).env

@@ -1,0 +1,328 @@
+import logging
+import threading
+import urllib.parse
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+
+import requests
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from . import sales_org_robot_api as api_
+
+_logger = logging.getLogger(__name__)
+api_.scrub_http_logs()
+
+STATES = [
+    ("queued", "Waiting"),
+    ("sending", "Sending"),
+    ("sent", "Sent"),
+    ("unknown", "Not Confirmed"),
+    ("failed", "Failed"),
+    ("cancelled", "Cancelled"),
+]
+KINDS = [
+    ("digest", "Daily Digest"),
+    ("reminder", "Report Reminder"),
+    ("approval", "Approval Waiting"),
+    ("meeting", "Meeting Minutes"),
+    ("target", "Target Achievement"),
+    ("test", "Test Message"),
+]
+MAX_ATTEMPTS = 12  # back-off of 1, 2, 4 … minutes, at most an hour: about seven hours of trying
+MAX_BACKOFF_MINUTES = 60
+MAX_PER_RUN = 1000  # per run of the scheduled action; it runs again at once for the rest
+SENDING_STALE = timedelta(minutes=15)  # a run that died while sending: its messages are not confirmed
+WORKERS = 4  # robots sent to at once; each robot's messages one after the other, in order
+
+
+class SalesOrgRobotMessage(models.Model):
+    """The outbox of the group robots: every message is queued here and sent by the scheduled
+    action, in order per robot, at most 20 a minute per robot, split beforehand within each API's
+    size limit, retried with back-off when the API is busy or down. The idempotency key (one per
+    robot and event, each part numbered) keeps an event from being queued twice; a message is
+    marked as being sent, committed, before it is posted, so that a run that dies halfway never
+    posts it again: it is left *Not Confirmed* for the administrator, as is one whose answer
+    never came. The administrator sees every failure with the API's answer."""
+
+    _name = "sales.org.robot.message"
+    _description = "Robot Outbox Message"
+    _order = "id desc"
+    _rec_name = "title"
+
+    robot_id = fields.Many2one("sales.org.robot", string="Robot", required=True, ondelete="cascade", index=True,
+                               readonly=True)
+    team_id = fields.Many2one(related="robot_id.team_id", string="Unit")
+    company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
+    kind = fields.Selection(KINDS, string="Message", required=True, readonly=True)
+    key = fields.Char(string="Idempotency Key", required=True, readonly=True,
+                      help="The event the message tells of: the same event is never queued twice to a robot.")
+    part = fields.Integer(default=1, readonly=True)
+    part_count = fields.Integer(string="Parts", default=1, readonly=True)
+    title = fields.Char(required=True, readonly=True)
+    body = fields.Text(string="Text", required=True, readonly=True)
+    mobiles = fields.Char(string="@-Mentions", readonly=True, help="Mobile numbers mentioned, comma-separated.")
+    state = fields.Selection(STATES, string="Status", required=True, default="queued", readonly=True, index=True)
+    attempt_count = fields.Integer(string="Attempts", readonly=True)
+    next_try_date = fields.Datetime(string="Next Try", readonly=True)
+    sent_date = fields.Datetime(string="Sent On", readonly=True, index=True)
+    last_error = fields.Text(string="Answer", readonly=True, help="What the app answered, or why it could not be reached.")
+
+    _sql_constraints = [
+        ("robot_key_part_uniq", "unique(robot_id, key, part)", "A robot is sent each message once."),
+    ]
+
+    def init(self):
+        # the scheduled action's one read: a robot's waiting messages in order
+        self.env.cr.execute(
+            "CREATE INDEX IF NOT EXISTS sales_org_robot_message_waiting_idx ON sales_org_robot_message "
+            "(robot_id, id) WHERE state = 'queued'")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            raise UserError(self.env._("Messages are queued by the organisation's events, not written by hand."))
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not self.env.su:
+            raise UserError(self.env._("The outbox is written by its scheduled action: send again or cancel."))
+        return super().write(vals)
+
+    def unlink(self):
+        if not self.env.su:
+            raise UserError(self.env._("The outbox keeps what was sent: cancel a message instead."))
+        return super().unlink()
+
+    # ------------------------------------------------------------------
+    # Queueing
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _enqueue(self, messages):
+        """Queue messages, each split within its robot's limit. Two queries whatever their number;
+        the events already queued to a robot (same key) are left as they are.
+
+        :param messages: dicts of robot (a record), kind, key, title, body (markdown in the
+            robot's language) and mobiles (a list of mobile numbers to @-mention, optional)
+        :return: the new messages
+        """
+        messages = [message for message in messages if message["robot"]]
+        if not messages:
+            return self.browse()
+        self.flush_model(["robot_id", "key"])
+        taken = set(self.env.execute_query(SQL(
+            "SELECT robot_id, key FROM sales_org_robot_message WHERE (robot_id, key) IN %s",
+            tuple((message["robot"].id, message["key"]) for message in messages))))
+        vals_list = []
+        for message in messages:
+            robot = message["robot"]
+            if (robot.id, message["key"]) in taken:
+                continue
+            taken.add((robot.id, message["key"]))
+            mobiles = [mobile for mobile in dict.fromkeys(message.get("mobiles") or ()) if mobile]
+            parts = api_.split_message(robot.kind, message["title"], message["body"], mobiles)
+            for number, (title, body) in enumerate(parts, 1):
+                vals_list.append({
+                    "robot_id": robot.id, "company_id": robot.company_id.id or self.env.company.id,
+                    "kind": message["kind"], "key": message["key"], "part": number, "part_count": len(parts),
+                    "title": title, "body": body,
+                    # the mentions go with the last part, read last
+                    "mobiles": ",".join(mobiles) if number == len(parts) else False,
+                })
+        if not vals_list:
+            return self.browse()
+        new = self.sudo().create(vals_list)
+        self.env.ref("sales_team_org.ir_cron_robot_outbox").sudo()._trigger()
+        return new
+
+    # ------------------------------------------------------------------
+    # Sending
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _cron_send(self):
+        """Send what is due: the messages of each robot not paused, in order, up to its 20 of the
+        last minute, from the first one waiting for a later try on. A constant number of queries
+        whatever the number of messages and robots."""
+        now = fields.Datetime.now()
+        self.flush_model()
+        self.env.cr.execute(SQL(
+            "UPDATE sales_org_robot_message SET state = 'unknown', last_error = %s, write_date = %s "
+            "WHERE state = 'sending' AND write_date < %s",
+            self.env._("The sending was interrupted: it may have reached the group."), now, now - SENDING_STALE))
+        due = self.browse([mid for mid, in self.env.execute_query(SQL(
+            """
+            WITH waiting AS (
+                SELECT m.id, m.robot_id,
+                       row_number() OVER w AS rank,
+                       bool_and(m.next_try_date IS NULL OR m.next_try_date <= %(now)s) OVER w AS in_turn
+                  FROM sales_org_robot_message m
+                  JOIN sales_org_robot r ON r.id = m.robot_id AND r.active AND NOT COALESCE(r.is_paused, FALSE)
+                 WHERE m.state = 'queued'
+                WINDOW w AS (PARTITION BY m.robot_id ORDER BY m.id)
+            ), recent AS (
+                SELECT robot_id, count(*) AS sent
+                  FROM sales_org_robot_message
+                 WHERE state IN ('sent', 'sending', 'unknown') AND sent_date > %(minute_ago)s
+              GROUP BY robot_id
+            )
+            SELECT w.id FROM waiting w LEFT JOIN recent ON recent.robot_id = w.robot_id
+             WHERE w.in_turn AND w.rank <= %(rate)s - COALESCE(recent.sent, 0)
+          ORDER BY w.id LIMIT %(max)s
+            """, now=now, minute_ago=now - timedelta(minutes=1), rate=api_.RATE_PER_MINUTE, max=MAX_PER_RUN))])
+        if due:
+            due._send(commit=not getattr(threading.current_thread(), "testing", False))
+        return due
+
+    def _send(self, commit=False):
+        """Post these queued messages: marked as being sent first (committed when `commit`),
+        posted robot by robot in order, each robot stopping at its first message not sent, and
+        every outcome written in one statement."""
+        now = fields.Datetime.now()
+        messages = self.filtered(lambda message: message.state == "queued").sorted("id")
+        if not messages:
+            return
+        messages.sudo().write({"state": "sending", "sent_date": now})
+        if commit:
+            self.env.cr.commit()
+        timeout = float(self.env["ir.config_parameter"].sudo().get_param("sales_team_org.robot_timeout", 10))
+        queues = []
+        for robot, theirs in messages.grouped("robot_id").items():
+            robot = robot.sudo()
+            queues.append((robot.kind, robot.webhook_url, robot.secret,
+                           [(message.id, message.title, message.body, (message.mobiles or "").split(",")
+                             if message.mobiles else []) for message in theirs]))
+        # HTTP only in the threads; the database only here
+        with ThreadPoolExecutor(max_workers=min(WORKERS, len(queues))) as pool:
+            results = [result for queue in pool.map(lambda queue: _post_queue(*queue, timeout=timeout), queues)
+                       for result in queue]
+        self._record(results)
+        if commit:
+            self.env.cr.commit()
+
+    def _record(self, results):
+        """Write the outcome of each message posted: [(id, outcome, answer)] with outcome one of
+        sent, rate, retry, config, failed, unknown, or None when not posted. One statement per
+        table."""
+        now = fields.Datetime.now()
+        values = []
+        paused = {}
+        messages = self.browse([mid for mid, _outcome, _answer in results])
+        attempts = {message.id: message.attempt_count for message in messages}
+        robots = {message.id: message.robot_id for message in messages}
+        for mid, outcome, answer in results:
+            attempt = attempts[mid] + 1
+            message = messages.browse(mid)
+            if outcome is None:
+                answer = message.last_error  # not posted this time: the last answer stands
+            elif outcome == "unknown":
+                answer = message.robot_id._lang_env()._(
+                    "No answer in time: it may have reached the group. Send it again if it did not.")
+            if outcome == "sent":
+                values.append((mid, "sent", attempt, None, now, answer))
+            elif outcome in (None, "rate"):  # not posted, or refused for the rate only: not an attempt
+                later = now + timedelta(minutes=1) if outcome == "rate" else None
+                values.append((mid, "queued", attempts[mid], later, None, answer))
+            elif outcome == "config":
+                values.append((mid, "queued", attempts[mid], None, None, answer))
+                paused[robots[mid].id] = answer
+            elif outcome == "retry" and attempt < MAX_ATTEMPTS:
+                later = now + timedelta(minutes=min(2 ** (attempt - 1), MAX_BACKOFF_MINUTES))
+                values.append((mid, "queued", attempt, later, None, answer))
+            elif outcome == "unknown":
+                values.append((mid, "unknown", attempt, None, now, answer))
+            else:
+                values.append((mid, "failed", attempt, None, None, answer))
+        self.env.cr.execute(SQL(
+            """
+            UPDATE sales_org_robot_message m
+               SET state = v.state, attempt_count = v.attempt, next_try_date = v.next_try,
+                   sent_date = v.sent, last_error = v.answer, write_date = %s, write_uid = %s
+              FROM (VALUES %s) AS v(id, state, attempt, next_try, sent, answer)
+             WHERE m.id = v.id
+            """, now, self.env.uid,
+            SQL(", ").join(SQL("(%s, %s, %s, %s::timestamp, %s::timestamp, %s)", *row) for row in values)))
+        self.invalidate_model(["state", "attempt_count", "next_try_date", "sent_date", "last_error"])
+        if paused:
+            self.env.cr.execute(SQL(
+                """
+                UPDATE sales_org_robot r SET is_paused = TRUE, paused_reason = v.reason, paused_date = %s
+                  FROM (VALUES %s) AS v(id, reason) WHERE r.id = v.id
+                """, now, SQL(", ").join(SQL("(%s, %s)", rid, reason) for rid, reason in paused.items())))
+            self.env["sales.org.robot"].invalidate_model(["is_paused", "paused_reason", "paused_date"])
+            _logger.warning("Group robots %s paused: their app refused their address or secret.", sorted(paused))
+        counts = {}
+        for _mid, outcome, _answer in results:
+            counts[outcome] = counts.get(outcome, 0) + 1
+        _logger.info("Robot outbox: %s", ", ".join(f"{outcome or 'not posted'} {count}"
+                                                    for outcome, count in sorted(counts.items(), key=str)))
+
+    # ------------------------------------------------------------------
+    # Actions of the administrator
+    # ------------------------------------------------------------------
+
+    def action_send_again(self):
+        """Queue these failed or not confirmed messages again, from a first attempt."""
+        self._check_admin()
+        again = self.filtered(lambda message: message.state in ("failed", "unknown", "cancelled"))
+        if not again:
+            raise UserError(self.env._("Only failed, cancelled or not confirmed messages are sent again."))
+        again.sudo().write({"state": "queued", "attempt_count": 0, "next_try_date": False, "sent_date": False})
+        self.env.ref("sales_team_org.ir_cron_robot_outbox").sudo()._trigger()
+
+    def action_cancel(self):
+        self._check_admin()
+        cancelled = self.filtered(lambda message: message.state in ("queued", "failed", "unknown"))
+        if not cancelled:
+            raise UserError(self.env._("Only waiting, failed or not confirmed messages are cancelled."))
+        cancelled.sudo().write({"state": "cancelled", "next_try_date": False})
+
+    def _check_admin(self):
+        self.check_access("read")
+        if not self.env.user.has_group("sales_team.group_sale_manager"):
+            raise UserError(self.env._("Only the sales administrator manages the group robots."))
+
+
+def _post_queue(kind, webhook, secret, messages, timeout):
+    """Post one robot's messages in order: [(id, outcome, answer)]. After a message not sent the
+    robot's others wait (outcome None), so that the group reads them in order. No database."""
+    results = []
+    session = requests.Session()
+    try:
+        for index, (mid, title, body, mobiles) in enumerate(messages):
+            outcome, answer = _post(session, kind, webhook, secret, title, body, mobiles, timeout)
+            results.append((mid, outcome, answer))
+            if outcome != "sent":
+                results.extend((other[0], None, None) for other in messages[index + 1:])
+                break
+    finally:
+        session.close()
+    return results
+
+
+def _post(session, kind, webhook, secret, title, body, mobiles, timeout):
+    """(outcome, answer) of posting one message; the answer never holds the webhook or secret."""
+    secrets = (webhook, secret, *_query_values(webhook))
+    try:
+        response = session.post(api_.signed_url(webhook, secret), json=api_.payload(kind, title, body, mobiles),
+                                timeout=timeout, allow_redirects=False)
+    except requests.exceptions.ReadTimeout:
+        # posted, no answer: it may have arrived; never posted twice, so left for the administrator
+        return "unknown", None
+    except requests.exceptions.RequestException as error:  # not reached: refused, no route, no name
+        return "retry", api_.scrub(f"{type(error).__name__}: {error}", secrets)[:1000]
+    try:
+        answer = response.json()
+    except ValueError:
+        answer = response.text
+    text = api_.scrub(f"HTTP {response.status_code}: {response.text}", secrets)[:1000]
+    outcome = api_.outcome(kind, response.status_code, answer)
+    return outcome, (text if outcome != "sent" else None)
+
+
+def _query_values(url):
+    return [value for values in urllib.parse.parse_qs(urllib.parse.urlsplit(url or "").query).values()
+            for value in values]
