@@ -1,4 +1,5 @@
 import urllib.parse
+import uuid
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -111,10 +112,9 @@ class SalesOrgRobot(models.Model):
         """Send a test message now, through the outbox like every other, and say how it went."""
         self.ensure_one()
         self._check_admin()
-        env = self.with_context(lang=self.lang).env
-        now = fields.Datetime.now()
+        env = self._lang_env()
         messages = self.env["sales.org.robot.message"]._enqueue([{
-            "robot": self, "kind": "test", "key": f"test:{fields.Datetime.to_string(now)}",
+            "robot": self, "kind": "test", "key": f"test:{uuid.uuid4().hex}",
             "title": env._("Test message"),
             "body": env._("Test message from Odoo to %(robot)s of %(unit)s: this group will receive its unit's "
                           "messages here.", robot=self.name, unit=self.team_id.display_name),

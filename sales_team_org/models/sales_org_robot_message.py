@@ -52,7 +52,7 @@ class SalesOrgRobotMessage(models.Model):
     _order = "id desc"
     _rec_name = "title"
 
-    robot_id = fields.Many2one("sales.org.robot", string="Robot", required=True, ondelete="cascade", index=True,
+    robot_id = fields.Many2one("sales.org.robot", required=True, ondelete="cascade", index=True,
                                readonly=True)
     team_id = fields.Many2one(related="robot_id.team_id", string="Unit")
     company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
@@ -91,10 +91,10 @@ class SalesOrgRobotMessage(models.Model):
             raise UserError(self.env._("The outbox is written by its scheduled action: send again or cancel."))
         return super().write(vals)
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_by_the_system(self):
         if not self.env.su:
             raise UserError(self.env._("The outbox keeps what was sent: cancel a message instead."))
-        return super().unlink()
 
     # ------------------------------------------------------------------
     # Queueing
@@ -148,7 +148,7 @@ class SalesOrgRobotMessage(models.Model):
         last minute, from the first one waiting for a later try on. A constant number of queries
         whatever the number of messages and robots."""
         now = fields.Datetime.now()
-        self.flush_model()
+        self.env.flush_all()
         self.env.cr.execute(SQL(
             "UPDATE sales_org_robot_message SET state = 'unknown', last_error = %s, write_date = %s "
             "WHERE state = 'sending' AND write_date < %s",
@@ -182,12 +182,18 @@ class SalesOrgRobotMessage(models.Model):
         posted robot by robot in order, each robot stopping at its first message not sent, and
         every outcome written in one statement."""
         now = fields.Datetime.now()
-        messages = self.filtered(lambda message: message.state == "queued").sorted("id")
+        self.flush_model()
+        # claimed in one statement: only those still waiting, whoever else looks at the outbox
+        claimed = {mid for mid, in self.env.execute_query(SQL(
+            "UPDATE sales_org_robot_message SET state = 'sending', sent_date = %s, write_date = %s "
+            "WHERE id IN %s AND state = 'queued' RETURNING id", now, now, tuple(self.ids) or (0,)))}
+        self.invalidate_recordset(["state", "sent_date"])
+        messages = self.filtered(lambda message: message.id in claimed).sorted("id")
         if not messages:
             return
-        messages.sudo().write({"state": "sending", "sent_date": now})
         if commit:
-            self.env.cr.commit()
+            # claimed before posting, whatever happens next: a message is never posted twice
+            self.env.cr.commit()  # pylint: disable=invalid-commit
         timeout = float(self.env["ir.config_parameter"].sudo().get_param("sales_team_org.robot_timeout", 10))
         queues = []
         for robot, theirs in messages.grouped("robot_id").items():
@@ -201,7 +207,7 @@ class SalesOrgRobotMessage(models.Model):
                        for result in queue]
         self._record(results)
         if commit:
-            self.env.cr.commit()
+            self.env.cr.commit()  # pylint: disable=invalid-commit
 
     def _record(self, results):
         """Write the outcome of each message posted: [(id, outcome, answer)] with outcome one of
@@ -217,7 +223,7 @@ class SalesOrgRobotMessage(models.Model):
             attempt = attempts[mid] + 1
             message = messages.browse(mid)
             if outcome is None:
-                answer = message.last_error  # not posted this time: the last answer stands
+                answer = message.last_error or None  # not posted this time: the last answer stands
             elif outcome == "unknown":
                 answer = message.robot_id._lang_env()._(
                     "No answer in time: it may have reached the group. Send it again if it did not.")

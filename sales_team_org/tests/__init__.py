@@ -62,3 +62,4 @@ from . import test_sales_collection
 from . import test_sales_order_followup
 from . import test_sales_complaint
 from . import test_sales_complaint_tour
+from . import test_sales_org_robot
