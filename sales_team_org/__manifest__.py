@@ -3,7 +3,7 @@
     "name": "Sales Team Organisation",
     "summary": "Sales organisation on top of CRM teams: unit tree, roles, "
     "regions and access mapped to the hierarchy",
-    "version": "18.0.1.11.0",
+    "version": "18.0.1.12.0",
     "category": "Sales/CRM",
     "license": "AGPL-3",
     "author": "sales_team_org developers",

@@ -403,7 +403,7 @@ class TestSalesOrgRobot(SalesOrgCommon):
                     self.queue(robot, count=3, key=f"size{size}")
                 self.env.flush_all()
                 self.env.invalidate_all()
-                with self.assertQueryCount(6):
+                with self.assertQueryCount(7):
                     self.run_outbox()
                 clock.tick(timedelta(minutes=1))
         self.assertEqual(len(self.server.accepted), 25)

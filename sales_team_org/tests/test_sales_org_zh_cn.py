@@ -73,7 +73,7 @@ class TestSalesOrgChineseScreens(TransactionCase):
                       "ir.actions.act_url"):
             self._check(found, "action", self._records(model), "name", name_of)
         crons = self._records("ir.cron")
-        self.assertEqual(len(crons), 12)
+        self.assertEqual(len(crons), 13)
         self._check(found, "scheduled action", crons, "name", name_of)
 
         # the add-on's models, their fields, and the fields it adds to Odoo's models
