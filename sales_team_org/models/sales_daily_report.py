@@ -3,9 +3,10 @@ from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import SQL, format_amount
+from odoo.tools import SQL, format_amount, format_date
 
 from ..report.sales_org_figure import FIGURES
+from . import sales_org_robot_api as robot_api
 
 DEFAULT_REMINDER_HOUR = 17
 DEFAULT_DIGEST_HOUR = 19
@@ -271,7 +272,7 @@ class SalesDailyReport(models.Model):
         self.env.flush_all()
         rows = self.env.execute_query(SQL(
             """
-            SELECT DISTINCT ON (m.user_id) m.user_id, r.id
+            SELECT DISTINCT ON (m.user_id) m.user_id, r.id, m.crm_team_id
               FROM crm_team_member m
               JOIN crm_team t ON t.id = m.crm_team_id
               JOIN sales_org_role role ON role.id = m.role_id
@@ -290,9 +291,9 @@ class SalesDailyReport(models.Model):
         ))
         if not rows:
             return self.browse()
-        missing = [user_id for user_id, report_id in rows if not report_id]
+        missing = [user_id for user_id, report_id, _unit_id in rows if not report_id]
         reports = self._bulk_create([{"user_id": uid, "date": day, "company_id": company.id} for uid in missing])
-        reports |= reports.browse([report_id for _user_id, report_id in rows if report_id])
+        reports |= reports.browse([report_id for _user_id, report_id, _unit_id in rows if report_id])
         reports.write({"reminded": True})
         reports._fill_figures()  # what they did in Odoo that day, on the board already
         reports._schedule_reminders(lambda env: env._("Submit your daily report"), day)
@@ -305,7 +306,38 @@ class SalesDailyReport(models.Model):
                  "write your sales diary and submit it to your manager.", date=day))
             for report in by_email
         ])
+        self._robot_remind(day, {user_id: unit_id for user_id, _report_id, unit_id in rows})
         return reports
+
+    @api.model
+    def _robot_remind(self, day, unit_of):
+        """One message to each group robot sending reminders, of the unit or else of the nearest
+        unit above: who of its people just reminded has not submitted, @-mentioned by mobile.
+        A constant number of queries whatever the number of people and robots.
+
+        :param unit_of: {user id: unit id of the membership they are reminded for}
+        """
+        robots_of = self.env["sales.org.robot"]._nearest_for_units(set(unit_of.values()), "reminder")
+        if not robots_of:
+            return self.env["sales.org.robot.message"]
+        users = self.env["res.users"].sudo().browse(list(unit_of))
+        people = defaultdict(list)
+        for user in users:
+            for robot in robots_of.get(unit_of[user.id], ()):
+                people[robot].append(user)
+        messages = []
+        for robot, theirs in people.items():
+            theirs.sort(key=lambda user: user.name or "")
+            env = robot._lang_env()
+            title = env._("Daily reports of %(date)s", date=format_date(env, day))
+            messages.append({
+                "robot": robot, "kind": "reminder", "key": f"reminder:{robot.team_id.id}:{day}", "title": title,
+                "body": "### %s\n\n%s" % (title, env._(
+                    "Not submitted yet: %(names)s. Please write and submit your daily report.",
+                    names=", ".join(robot_api.escape(user.name) for user in theirs))),
+                "mobiles": [user.partner_id.mobile for user in theirs if user.partner_id.mobile],
+            })
+        return self.env["sales.org.robot.message"]._enqueue(messages)
 
     # ------------------------------------------------------------------
     # Digest
@@ -316,6 +348,7 @@ class SalesDailyReport(models.Model):
         hour = self.env["sales.org.rhythm"]._rhythm_hour("sales_team_org.digest_hour", DEFAULT_DIGEST_HOUR)
         for company, day in self.env["sales.org.rhythm"]._companies_due(hour):
             self._send_digest(company, day)
+            self._robot_digest(company, day)
 
     @api.model
     def _send_digest(self, company, day):
@@ -382,3 +415,72 @@ class SalesDailyReport(models.Model):
         return self.env["sales.daily.digest"].sudo().create([
             {"user_id": leader.id, "date": day, "company_id": company.id} for leader in leaders
         ])
+
+    @api.model
+    def _robot_digest(self, company, day):
+        """To each unit's group robot sending the digest: the day of the unit and every unit
+        below, as the leaders' digest tells it, with the board of who has not submitted.
+        A constant number of queries whatever the number of units, people and robots."""
+        self.env.flush_all()
+        units = self.env["crm.team"].sudo().search([("company_id", "in", (company.id, False))])
+        robots_of = self.env["sales.org.robot"]._for_units(units.ids, "digest")
+        if not robots_of:
+            return self.env["sales.org.robot.message"]
+        # the people of each unit and below who write daily reports, and the state of their day's
+        people = defaultdict(dict)  # unit id -> {user id: (name, state)}
+        for top_id, user_id, name, state in self.env.execute_query(SQL(
+            """
+            SELECT DISTINCT top.id, u.id, p.name, rep.state
+              FROM crm_team top
+              JOIN crm_team t ON starts_with(t.parent_path, top.parent_path) AND t.active
+              JOIN crm_team_member m ON m.crm_team_id = t.id AND m.active
+              JOIN res_users u ON u.id = m.user_id AND u.active AND NOT u.share
+              JOIN res_partner p ON p.id = u.partner_id
+         LEFT JOIN sales_daily_report rep ON rep.user_id = u.id AND rep.date = %(day)s
+             WHERE top.id IN %(units)s AND top.active
+               AND u.id IN (SELECT w.user_id
+                              FROM crm_team_member w
+                              JOIN crm_team wt ON wt.id = w.crm_team_id
+                              JOIN sales_org_role wr ON wr.id = w.role_id
+                             WHERE %(writes)s)
+            """,
+            day=day, units=tuple(robots_of),
+            writes=self.env["crm.team.member"]._sql_writes_daily_report(member="w", team="wt", role="wr"),
+        )):
+            people[top_id][user_id] = (robot_api.escape(name), state)
+        # the day's figures of each unit and below, summed as in the leaders' digest
+        paths = {unit.id: unit.parent_path for unit in units}
+        below = {top_id: [unit_id for unit_id, path in paths.items() if path.startswith(paths[top_id])]
+                 for top_id in people}
+        figures = self.env["sales.org.figure"].sudo()._sum([
+            ("team_id", "in", list(set().union(*below.values()))), ("date", "=", day),
+            ("company_id", "=", company.id),
+        ], ["team_id"])
+        board = company.get_base_url() + "/odoo/action-sales_team_org.sales_daily_report_status_action"
+        messages = []
+        for top_id, team in people.items():
+            team = sorted(team.values(), key=lambda person: person[0] or "")
+            submitted = [name for name, state in team if state in ("submitted", "reviewed")]
+            missing = [name for name, state in team if state not in ("submitted", "reviewed")]
+            totals = {figure: sum(figures.get((unit_id,), {}).get(figure, 0) for unit_id in below[top_id])
+                      for figure in FIGURES}
+            for robot in robots_of[top_id]:
+                env = robot._lang_env()
+                title = env._("Daily digest of %(date)s", date=format_date(env, day))
+                summary = env._("%(unit)s and below: %(done)s of %(all)s daily reports submitted.",
+                                unit=robot_api.escape(robot.team_id.with_env(env).name), done=len(submitted),
+                                all=len(team))
+                figures_line = env._(
+                    "Calls and visits: %(calls)s, customers reached: %(customers)s, orders: %(orders)s for %(amount)s",
+                    calls=totals["call_count"] + totals["visit_count"], customers=totals["customer_count"],
+                    orders=totals["order_count"], amount=format_amount(env, totals["order_amount"], company.currency_id))
+                body = "\n".join([
+                    f"### {title}", "", f"**{summary}**", "",
+                    "- " + env._("Submitted: %(names)s", names=", ".join(submitted) or "-"),
+                    "- " + env._("Not submitted: %(names)s", names=", ".join(missing) or "-"),
+                    "- " + figures_line, "",
+                    "[%s](%s)" % (env._("Who Has Not Submitted"), board),
+                ])
+                messages.append({"robot": robot, "kind": "digest", "key": f"digest:{top_id}:{day}",
+                                 "title": title, "body": body})
+        return self.env["sales.org.robot.message"]._enqueue(messages)

@@ -163,10 +163,7 @@ class SalesOrgRobot(models.Model):
         if not team_ids:
             return {}
         robots = self.sudo().search([("team_id", "in", list(team_ids)), (TOPICS[topic], "=", True)])
-        by_unit = {}
-        for robot in robots:
-            by_unit[robot.team_id.id] = by_unit.get(robot.team_id.id, self.sudo().browse()) | robot
-        return by_unit
+        return {team.id: theirs for team, theirs in robots.grouped("team_id").items()}
 
     @api.model
     def _nearest_for_units(self, team_ids, topic):
@@ -180,7 +177,7 @@ class SalesOrgRobot(models.Model):
             """
             SELECT DISTINCT ON (u.id, r.id) u.id, r.id, a.parent_path
               FROM crm_team u
-              JOIN crm_team a ON u.parent_path LIKE a.parent_path || '%%'
+              JOIN crm_team a ON starts_with(u.parent_path, a.parent_path)
               JOIN sales_org_robot r ON r.team_id = a.id AND r.active AND r.%s
              WHERE u.id IN %s AND a.active
             """, SQL.identifier(TOPICS[topic]), tuple(team_ids)))
@@ -191,7 +188,9 @@ class SalesOrgRobot(models.Model):
                 deepest[unit_id] = (path, [robot_id])
             elif path == deepest[unit_id][0]:
                 deepest[unit_id][1].append(robot_id)
-        return {unit_id: self.sudo().browse(robot_ids) for unit_id, (_path, robot_ids) in deepest.items()}
+        robots = self.sudo().browse({robot_id for _path, robot_ids in deepest.values() for robot_id in robot_ids})
+        return {unit_id: robots.browse(robot_ids).with_prefetch(robots._prefetch_ids)
+                for unit_id, (_path, robot_ids) in deepest.items()}
 
     def _lang_env(self):
         return self.with_context(lang=self.lang).env

@@ -40,6 +40,7 @@ class RobotServer:
         self.busy_next = 0
         self.hang_next = 0
         self.hang_seconds = 2.0
+        self.delay = 0.0  # seconds each answer takes (the benchmark's round trip)
         self._sent_at = {}  # robot: [times accepted]
         self._lock = threading.Lock()
         self._server = None
@@ -149,6 +150,8 @@ class _Handler(BaseHTTPRequestHandler):
             body = json.loads(self.rfile.read(length) or b"{}")
         except ValueError:
             body = {}
+        if self.robots.delay:
+            time.sleep(self.robots.delay)
         status, answer = self.robots.answer(url.path, urllib.parse.parse_qs(url.query), body)
         if status is None:  # a gateway that holds the request, then drops it
             time.sleep(self.robots.hang_seconds)
