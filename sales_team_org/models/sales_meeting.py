@@ -5,9 +5,10 @@ import pytz
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_amount, format_date
 
 from .sales_org_guard import MAIL_FIELDS, trusted_fields
+from .sales_org_robot_api import escape
 
 FIGURES = ("call_count", "visit_count", "customer_count", "new_customer_count", "quotation_count",
            "order_count", "order_amount")
@@ -284,6 +285,7 @@ class SalesMeeting(models.Model):
             self._check_editor()
         self.sudo().write({"state": "confirmed", "confirmed_date": fields.Datetime.now(),
                            "confirmed_by_id": self.env.uid})
+        self.sudo()._robot_send_minutes()
         return True
 
     def action_revise(self):
@@ -605,6 +607,73 @@ class SalesMeeting(models.Model):
         for team_id, company_id, week_start in keys:
             weeks[week_start].add((team_id, company_id))
         return weeks
+
+    # ------------------------------------------------------------------
+    # Group robots
+    # ------------------------------------------------------------------
+
+    def _robot_send_minutes(self):
+        """Queue these confirmed minutes, in short, to the group robots of each meeting's unit,
+        in each robot's language: a revision is sent again as such. A constant number of
+        queries whatever the number of meetings and robots."""
+        robots_of = self.env["sales.org.robot"]._for_units(self.team_id.ids, "meeting")
+        meetings = self.filtered(lambda meeting: meeting.team_id.id in robots_of)
+        if not meetings:
+            return
+        robots = self.env["sales.org.robot"].sudo().union(*robots_of.values())
+        base_url = meetings[:1].get_base_url()
+        totals = {line.meeting_id.id: line for line in meetings.figure_ids if not line.user_id}
+        messages = []
+        for lang_robots in robots.grouped("lang").values():
+            env = lang_robots[:1]._lang_env()
+            for meeting in meetings.with_env(env):
+                theirs = robots_of[meeting.team_id.id] & lang_robots
+                if theirs:
+                    title, body = meeting._robot_minutes(env, totals.get(meeting.id), base_url)
+                    messages += [{"robot": robot, "kind": "meeting", "key": f"meeting:{meeting.id}",
+                                  "title": title, "body": body} for robot in theirs]
+        self.env["sales.org.robot.message"]._enqueue(messages)
+
+    def _robot_minutes(self, env, total, base_url):
+        """(title, markdown body) of these minutes in the language of `env`: the unit's figures
+        of last week (`total`, the unit's line), the problems, the action items, who came."""
+        self.ensure_one()
+        week = format_date(env, self.week_start)
+        unit = escape(self.team_id.name)
+        if self.revision:
+            title = env._("Revised minutes (revision %(revision)s): %(unit)s, week of %(week)s",
+                          revision=self.revision, unit=unit, week=week)
+        else:
+            title = env._("Minutes: %(unit)s, week of %(week)s", unit=unit, week=week)
+        lines = [f"### {title}"]
+        if total:
+            lines += ["", "**" + env._("Last week") + "**", "- " + env._(
+                "%(calls)s calls, %(visits)s visits, %(customers)s new customers",
+                calls=total.call_count, visits=total.visit_count, customers=total.new_customer_count,
+            ), "- " + env._("%(orders)s orders confirmed: %(amount)s", orders=total.order_count,
+                            amount=format_amount(env, total.order_amount, self.currency_id))]
+        if self.problem_ids:
+            lines += ["", "**" + env._("Problems") + "**"]
+            for problem in self.problem_ids:
+                line = escape(" ".join(problem.problem.split()))
+                if problem.solution:
+                    line = env._("%(problem)s → %(solution)s", problem=line,
+                                 solution=escape(" ".join(problem.solution.split())))
+                lines.append(f"- {line}")
+        if self.action_ids:
+            lines += ["", "**" + env._("Action items") + "**"]
+            lines += ["- " + env._("%(item)s: %(person)s, by %(deadline)s", item=escape(item.name), person=escape(item.user_id.name),
+                                   deadline=format_date(env, item.date_deadline))
+                      for item in self.action_ids if item.state != "cancelled"]
+        if self.attendee_ids:
+            came = self.attendee_ids.filtered("is_present")
+            lines += ["", env._("Present: %(came)s of %(expected)s", came=len(came), expected=len(self.attendee_ids))]
+            absent = self.attendee_ids - came
+            if absent:
+                lines[-1] += " · " + env._("absent: %(people)s", people=", ".join(map(escape, absent.user_id.mapped("name"))))
+        label = env._("Open the minutes")
+        lines += ["", f"[{label}]({base_url}/mail/view?model={self._name}&res_id={self.id})"]
+        return title, "\n".join(lines)
 
     # ------------------------------------------------------------------
     # Helpers

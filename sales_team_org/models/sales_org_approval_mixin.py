@@ -5,10 +5,11 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_amount
 from odoo.tools.translate import LazyTranslate
 
 from .sales_org_guard import check_system_fields, without_system_defaults
+from . import sales_org_robot_api as robot_api
 
 _lt = LazyTranslate(__name__)
 APPROVAL_STATES = [
@@ -393,7 +394,7 @@ class SalesOrgApprovalMixin(models.AbstractModel):
                                   approver_id=route["approver_id"], state="pending", note=route["note"] or False,
                                   limit=route["limit"] if route["limit"] != NO_LIMIT else -1))
             approvers[document.id] = route["approver_id"]
-        self.env["sales.org.approval.step"].sudo().create(vals_list)
+        steps = self.env["sales.org.approval.step"].sudo().create(vals_list)
         self.flush_recordset(["approver_id"])
         self.env.cr.execute(SQL(
             "UPDATE %s d SET approver_id = v.approver_id FROM (VALUES %s) AS v(id, approver_id) WHERE d.id = v.id",
@@ -402,6 +403,79 @@ class SalesOrgApprovalMixin(models.AbstractModel):
         ))
         self.invalidate_recordset(["approver_id"])
         self.filtered("approver_id")._approval_schedule(notify=notify and self._approval_notify)
+        if self._approval_escalate:  # the requests, not the daily reviews (tens of thousands a month)
+            self._approval_tell_robots(steps.filtered(lambda step: step.state == "pending" and step.approver_id))
+
+    def _approval_robot_units(self):
+        """{document id: the unit its request is filed under}: the document's unit, else its
+        requester's, from their oldest membership (where their reporting line starts). One
+        query at most."""
+        unit = self._sales_org_unit_field
+        units = {document.id: document[unit].id if unit else False for document in self}
+        authors = {document.user_id.id for document in self if not units[document.id]}
+        if authors:
+            self.env["crm.team.member"].flush_model(["user_id", "crm_team_id", "active"])
+            self.env["crm.team"].flush_model(["active"])
+            first = dict(self.env.execute_query(SQL(
+                """
+                SELECT DISTINCT ON (m.user_id) m.user_id, m.crm_team_id
+                  FROM crm_team_member m
+                  JOIN crm_team t ON t.id = m.crm_team_id AND t.active
+                 WHERE m.user_id IN %s AND m.active
+                 ORDER BY m.user_id, m.id
+                """, tuple(authors))))
+            for document in self:
+                units[document.id] = units[document.id] or first.get(document.user_id.id, False)
+        return units
+
+    def _approval_tell_robots(self, steps):
+        """Queue, for each of these pending steps of documents of `self`, a message to the group
+        robots where it is decided: those of the document's unit or, without any, of the nearest
+        unit above with robots sending approvals; its approver @-mentioned by mobile. A constant
+        number of queries whatever the number of steps."""
+        if not steps:
+            return
+        documents = self.browse(list(dict.fromkeys(steps.mapped("res_id"))))
+        units = documents._approval_robot_units()
+        robots_of = self.env["sales.org.robot"]._nearest_for_units({uid for uid in units.values() if uid}, "approval")
+        steps = steps.filtered(lambda step: units[step.res_id] in robots_of)
+        if not steps:
+            return
+        robots = self.env["sales.org.robot"].sudo().union(*(robots_of[units[step.res_id]] for step in steps))
+        base_url = documents[:1].get_base_url()
+        messages = []
+        for lang_robots in robots.grouped("lang").values():
+            env = lang_robots[:1]._lang_env()
+            request = env["ir.model"]._get(self._name).name
+            names = dict(zip(documents.ids, documents.with_env(env).mapped("display_name")))
+            for step in steps:
+                theirs = robots_of[units[step.res_id]] & lang_robots
+                if not theirs:
+                    continue
+                document = documents.browse(step.res_id)
+                name = robot_api.escape(names[step.res_id])
+                lines = [
+                    "### " + env._("%(request)s waiting for approval", request=request),
+                    f"**{name}**",
+                    "",
+                    "- " + env._("Requested by: %(person)s", person=robot_api.escape(step.requester_id.name)),
+                ]
+                if step.amount:
+                    amount = (f"{step.amount:g} %" if self._approval_limit_kind == "discount"
+                              else format_amount(env, step.amount, document.company_id.currency_id))
+                    lines.append("- " + env._("Amount: %(amount)s", amount=amount))
+                label = env._("Open in Odoo")
+                lines += [
+                    "- " + env._("Waiting for: %(person)s", person=robot_api.escape(step.approver_id.name)),
+                    "",
+                    f"[{label}]({base_url}/mail/view?model={self._name}&res_id={step.res_id})",
+                ]
+                messages += [{
+                    "robot": robot, "kind": "approval", "key": f"approval:{step.id}",
+                    "title": env._("To approve: %(document)s", document=name), "body": "\n".join(lines),
+                    "mobiles": [step.approver_id.partner_id.mobile],
+                } for robot in theirs]
+        self.env["sales.org.robot.message"]._enqueue(messages)
 
     def _approval_schedule(self, notify=False):
         """The approver's activity on each of these documents."""

@@ -2,10 +2,11 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL, float_compare, float_round
+from odoo.tools import SQL, float_compare, float_round, format_amount, formatLang
 
 from .sales_org_approval_mixin import MAGIC_FIELDS
 from .sales_org_guard import check_system_fields
+from .sales_org_robot_api import escape
 
 METRICS = [
     ("order_amount", "Confirmed Sales"),
@@ -493,15 +494,23 @@ class SalesTarget(models.Model):
     @api.model
     def _cron_close_periods(self):
         """Keep the actual of every target whose period has ended (the company's day) as it stands:
-        two statements whatever the number of targets, nothing done twice."""
+        two statements whatever the number of targets, nothing done twice. The targets of the
+        month just ended go to the group robots of their units (a few queries more, only where
+        a unit has one)."""
         self.env.flush_all()
-        ended = [tid for tid, in self.env.execute_query(SQL(
+        rows = self.env.execute_query(SQL(
             """
-            SELECT t.id FROM sales_target t JOIN (%(companies)s) c ON c.id = t.company_id
+            SELECT t.id,
+                   t.period_type = 'month'
+                   AND t.date_to >= (date_trunc('month', c.today::timestamp) - interval '1 month')::date
+                   AND EXISTS (SELECT 1 FROM sales_org_robot r
+                                WHERE r.team_id = t.team_id AND r.active AND r.send_target)
+              FROM sales_target t JOIN (%(companies)s) c ON c.id = t.company_id
              WHERE t.is_closed IS NOT TRUE AND t.date_to < c.today
             """,
             companies=self.env["res.company"]._sql_sales_org_tz(),
-        ))]
+        ))
+        ended = [tid for tid, _told in rows]
         if not ended:
             return self.browse()
         self.env.cr.execute(SQL(
@@ -515,7 +524,53 @@ class SalesTarget(models.Model):
         ))
         targets = self.browse(ended)
         targets.invalidate_recordset(["closed_actual", "is_closed"])
+        targets.browse([tid for tid, told in rows if told])._robot_send_achievement()
         return targets
+
+    def _robot_send_achievement(self):
+        """Queue to the group robots of each unit the achievement of these closed monthly targets
+        given in it (the unit's own and its people's), one message per unit and month, in each
+        robot's language. A constant number of queries whatever the number of targets and units."""
+        robots_of = self.env["sales.org.robot"]._for_units(self.team_id.ids, "target")
+        targets = self.filtered(lambda target: target.team_id.id in robots_of)
+        if not targets:
+            return
+        robots = self.env["sales.org.robot"].sudo().union(*robots_of.values())
+        base_url = targets[:1].get_base_url()
+        groups = targets.grouped(lambda target: (target.team_id, target.date_from))
+        messages = []
+        for lang_robots in robots.grouped("lang").values():
+            env = lang_robots[:1]._lang_env()
+            metrics = dict(self._fields["metric"]._description_selection(env))
+            for (unit, month), theirs in groups.items():
+                unit_robots = robots_of[unit.id] & lang_robots
+                if not unit_robots:
+                    continue
+                # the unit's own targets first, then its people's by name
+                theirs = theirs.sorted(lambda t: (t.target_type != "unit", t.user_id.name or "", t.metric))
+                period = env["res.company"]._sales_org_period_name("month", month)
+                title = env._("Targets of %(month)s: %(unit)s", month=period, unit=escape(unit.name))
+                lines = [f"### {title}"]
+                for target in theirs:
+                    lines.append("- " + env._(
+                        "**%(owner)s** · %(metric)s: %(actual)s of %(amount)s (%(achievement)s)",
+                        owner=escape(target.user_id.name if target.target_type == "person" else unit.name),
+                        metric=metrics[target.metric], actual=target._robot_format(env, target.closed_actual),
+                        amount=target._robot_format(env, target.amount),
+                        achievement=f"{formatLang(env, 100.0 * target.closed_actual / target.amount, digits=1)} %"
+                        if target.amount else "–",
+                    ))
+                label = env._("Open the targets")
+                lines += ["", f"[{label}]({base_url}/odoo/action-sales_team_org.sales_target_action)"]
+                messages += [{"robot": robot, "kind": "target", "key": f"target:{unit.id}:{month}",
+                              "title": title, "body": "\n".join(lines)} for robot in unit_robots]
+        self.env["sales.org.robot.message"]._enqueue(messages)
+
+    def _robot_format(self, env, value):
+        """A figure of this target as its readers write it: money in the currency, counts whole."""
+        if self.metric in MONEY_METRICS:
+            return format_amount(env, value, self.currency_id)
+        return formatLang(env, value, digits=0)
 
     # ------------------------------------------------------------------
     # Helpers for the breakdown

@@ -64,3 +64,4 @@ from . import test_sales_complaint
 from . import test_sales_complaint_tour
 from . import test_sales_org_robot
 from . import test_sales_org_robot_daily
+from . import test_sales_org_robot_events
