@@ -66,8 +66,8 @@ class SalesOrgRobot(models.Model):
     paused_reason = fields.Text(string="Why Paused", readonly=True)
     paused_date = fields.Datetime(string="Paused Since", readonly=True)
     message_ids = fields.One2many("sales.org.robot.message", "robot_id", string="Outbox")
-    waiting_count = fields.Integer(string="Waiting", compute="_compute_counts")
-    failed_count = fields.Integer(string="Failed", compute="_compute_counts")
+    waiting_count = fields.Integer(string="To Send", compute="_compute_counts")
+    failed_count = fields.Integer(string="Undelivered", compute="_compute_counts")
 
     def _compute_counts(self):
         counts = {(robot.id, state): count for robot, state, count in self.env["sales.org.robot.message"]._read_group(

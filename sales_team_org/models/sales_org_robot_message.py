@@ -17,11 +17,11 @@ _logger = logging.getLogger(__name__)
 api_.scrub_http_logs()
 
 STATES = [
-    ("queued", "Waiting"),
+    ("queued", "To Send"),
     ("sending", "Sending"),
-    ("sent", "Sent"),
+    ("sent", "Delivered"),
     ("unknown", "Not Confirmed"),
-    ("failed", "Failed"),
+    ("failed", "Undelivered"),
     ("cancelled", "Cancelled"),
 ]
 KINDS = [
@@ -69,8 +69,9 @@ class SalesOrgRobotMessage(models.Model):
     state = fields.Selection(STATES, string="Status", required=True, default="queued", readonly=True, index=True)
     attempt_count = fields.Integer(string="Attempts", readonly=True)
     next_try_date = fields.Datetime(string="Next Try", readonly=True)
-    sent_date = fields.Datetime(string="Sent On", readonly=True, index=True)
-    last_error = fields.Text(string="Answer", readonly=True, help="What the app answered, or why it could not be reached.")
+    sent_date = fields.Datetime(string="Delivered On", readonly=True, index=True,
+                                help="When it was posted (and, once delivered, when the app took it).")
+    last_error = fields.Text(string="App's Answer", readonly=True, help="What the app answered, or why it could not be reached.")
 
     _sql_constraints = [
         ("robot_key_part_uniq", "unique(robot_id, key, part)", "A robot is sent each message once."),
