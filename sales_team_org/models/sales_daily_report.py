@@ -306,11 +306,12 @@ class SalesDailyReport(models.Model):
                  "write your sales diary and submit it to your manager.", date=day))
             for report in by_email
         ])
-        self._robot_remind(day, {user_id: unit_id for user_id, _report_id, unit_id in rows})
+        self.env["sales.org.robot"]._queue_safely(
+            "the reminders", self._robot_remind, company, day, {user_id: unit_id for user_id, _report_id, unit_id in rows})
         return reports
 
     @api.model
-    def _robot_remind(self, day, unit_of):
+    def _robot_remind(self, company, day, unit_of):
         """One message to each group robot sending reminders, of the unit or else of the nearest
         unit above: who of its people just reminded has not submitted, @-mentioned by mobile.
         A constant number of queries whatever the number of people and robots.
@@ -331,7 +332,7 @@ class SalesDailyReport(models.Model):
             env = robot._lang_env()
             title = env._("Daily reports of %(date)s", date=format_date(env, day))
             messages.append({
-                "robot": robot, "kind": "reminder", "key": f"reminder:{robot.team_id.id}:{day}", "title": title,
+                "robot": robot, "kind": "reminder", "key": f"reminder:{robot.team_id.id}:{company.id}:{day}", "title": title,
                 "body": "### %s\n\n%s" % (title, env._(
                     "Not submitted yet: %(names)s. Please write and submit your daily report.",
                     names=", ".join(robot_api.escape(user.name) for user in theirs))),
@@ -348,7 +349,7 @@ class SalesDailyReport(models.Model):
         hour = self.env["sales.org.rhythm"]._rhythm_hour("sales_team_org.digest_hour", DEFAULT_DIGEST_HOUR)
         for company, day in self.env["sales.org.rhythm"]._companies_due(hour):
             self._send_digest(company, day)
-            self._robot_digest(company, day)
+            self.env["sales.org.robot"]._queue_safely("the digest", self._robot_digest, company, day)
 
     @api.model
     def _send_digest(self, company, day):
@@ -418,8 +419,9 @@ class SalesDailyReport(models.Model):
 
     @api.model
     def _robot_digest(self, company, day):
-        """To each unit's group robot sending the digest: the day of the unit and every unit
-        below, as the leaders' digest tells it, with the board of who has not submitted.
+        """To each unit's group robot sending the digest: the day in `company` of the unit and
+        every unit below, its leader included (the group is theirs too), with the board of who
+        has not submitted.
         A constant number of queries whatever the number of units, people and robots."""
         self.env.flush_all()
         units = self.env["crm.team"].sudo().search([("company_id", "in", (company.id, False))])
@@ -435,8 +437,10 @@ class SalesDailyReport(models.Model):
               JOIN crm_team t ON starts_with(t.parent_path, top.parent_path) AND t.active
               JOIN crm_team_member m ON m.crm_team_id = t.id AND m.active
               JOIN res_users u ON u.id = m.user_id AND u.active AND NOT u.share
+                   AND COALESCE(t.company_id, u.company_id) = %(company)s
               JOIN res_partner p ON p.id = u.partner_id
          LEFT JOIN sales_daily_report rep ON rep.user_id = u.id AND rep.date = %(day)s
+                   AND rep.company_id = %(company)s
              WHERE top.id IN %(units)s AND top.active
                AND u.id IN (SELECT w.user_id
                               FROM crm_team_member w
@@ -444,7 +448,7 @@ class SalesDailyReport(models.Model):
                               JOIN sales_org_role wr ON wr.id = w.role_id
                              WHERE %(writes)s)
             """,
-            day=day, units=tuple(robots_of),
+            day=day, units=tuple(robots_of), company=company.id,
             writes=self.env["crm.team.member"]._sql_writes_daily_report(member="w", team="wt", role="wr"),
         )):
             people[top_id][user_id] = (robot_api.escape(name), state)
@@ -481,6 +485,6 @@ class SalesDailyReport(models.Model):
                     "- " + figures_line, "",
                     "[%s](%s)" % (env._("Who Has Not Submitted"), board),
                 ])
-                messages.append({"robot": robot, "kind": "digest", "key": f"digest:{top_id}:{day}",
+                messages.append({"robot": robot, "kind": "digest", "key": f"digest:{top_id}:{company.id}:{day}",
                                  "title": title, "body": body})
         return self.env["sales.org.robot.message"]._enqueue(messages)

@@ -285,7 +285,7 @@ class SalesMeeting(models.Model):
             self._check_editor()
         self.sudo().write({"state": "confirmed", "confirmed_date": fields.Datetime.now(),
                            "confirmed_by_id": self.env.uid})
-        self.sudo()._robot_send_minutes()
+        self.env["sales.org.robot"]._queue_safely("the minutes", self.sudo()._robot_send_minutes)
         return True
 
     def action_revise(self):

@@ -403,45 +403,64 @@ class SalesOrgApprovalMixin(models.AbstractModel):
         ))
         self.invalidate_recordset(["approver_id"])
         self.filtered("approver_id")._approval_schedule(notify=notify and self._approval_notify)
-        if self._approval_escalate:  # the requests, not the daily reviews (tens of thousands a month)
-            self._approval_tell_robots(steps.filtered(lambda step: step.state == "pending" and step.approver_id))
+        waiting = steps.filtered(lambda step: step.state == "pending" and step.approver_id)
+        if self._approval_escalate and waiting:  # the requests, not the daily reviews (tens of thousands a month)
+            self.env["sales.org.robot"]._queue_safely("the approvals waiting", self._approval_tell_robots, waiting)
 
-    def _approval_robot_units(self):
-        """{document id: the unit its request is filed under}: the document's unit, else its
-        requester's, from their oldest membership (where their reporting line starts). One
-        query at most."""
+    def _approval_robot_units(self, steps):
+        """{step id: the unit where it is decided}: of the units of the step's leader (its approver
+        without one), the nearest above the document's unit, else above one of the requester's
+        units, else their first; without any, the document's unit or the requester's first. Never
+        merely the document's unit, which its requester chooses. One query."""
+        self.env["crm.team.member"].flush_model(["user_id", "crm_team_id", "active"])
+        self.env["crm.team"].flush_model(["active", "parent_path"])
         unit = self._sales_org_unit_field
-        units = {document.id: document[unit].id if unit else False for document in self}
-        authors = {document.user_id.id for document in self if not units[document.id]}
-        if authors:
-            self.env["crm.team.member"].flush_model(["user_id", "crm_team_id", "active"])
-            self.env["crm.team"].flush_model(["active"])
-            first = dict(self.env.execute_query(SQL(
-                """
-                SELECT DISTINCT ON (m.user_id) m.user_id, m.crm_team_id
-                  FROM crm_team_member m
-                  JOIN crm_team t ON t.id = m.crm_team_id AND t.active
-                 WHERE m.user_id IN %s AND m.active
-                 ORDER BY m.user_id, m.id
-                """, tuple(authors))))
-            for document in self:
-                units[document.id] = units[document.id] or first.get(document.user_id.id, False)
-        return units
+        documents = {document.id: document for document in self}
+        values = SQL(", ").join(SQL(
+            "(%s, %s::int, %s::int, %s::int)", step.id, (step.leader_id or step.approver_id).id or None,
+            documents[step.res_id][unit].id or None if unit else None, step.requester_id.id,
+        ) for step in steps)
+        return dict(self.env.execute_query(SQL(
+            """
+            SELECT s.id, COALESCE((
+                       SELECT m.crm_team_id
+                         FROM crm_team_member m
+                         JOIN crm_team t ON t.id = m.crm_team_id AND t.active
+                    LEFT JOIN crm_team d ON d.id = s.unit_id
+                        WHERE m.user_id = s.leader_id AND m.active
+                     ORDER BY starts_with(d.parent_path, t.parent_path) IS TRUE DESC,
+                              EXISTS (SELECT 1 FROM crm_team_member rm
+                                        JOIN crm_team rt ON rt.id = rm.crm_team_id AND rt.active
+                                       WHERE rm.user_id = s.requester_id AND rm.active
+                                         AND starts_with(rt.parent_path, t.parent_path)) DESC,
+                              length(t.parent_path) DESC, m.id
+                        LIMIT 1
+                   ), s.unit_id, (
+                       SELECT m.crm_team_id
+                         FROM crm_team_member m
+                         JOIN crm_team t ON t.id = m.crm_team_id AND t.active
+                        WHERE m.user_id = s.requester_id AND m.active
+                     ORDER BY m.id
+                        LIMIT 1
+                   ))
+              FROM (VALUES %s) AS s(id, leader_id, unit_id, requester_id)
+            """, values)))
 
     def _approval_tell_robots(self, steps):
         """Queue, for each of these pending steps of documents of `self`, a message to the group
-        robots where it is decided: those of the document's unit or, without any, of the nearest
-        unit above with robots sending approvals; its approver @-mentioned by mobile. A constant
+        robots where it is decided: those of the unit of the deciding leader (see
+        `_approval_robot_units`) or, without any, of the nearest unit above with robots sending
+        approvals; its approver @-mentioned by mobile. A constant
         number of queries whatever the number of steps."""
         if not steps:
             return
         documents = self.browse(list(dict.fromkeys(steps.mapped("res_id"))))
-        units = documents._approval_robot_units()
+        units = documents._approval_robot_units(steps)
         robots_of = self.env["sales.org.robot"]._nearest_for_units({uid for uid in units.values() if uid}, "approval")
-        steps = steps.filtered(lambda step: units[step.res_id] in robots_of)
+        steps = steps.filtered(lambda step: units[step.id] in robots_of)
         if not steps:
             return
-        robots = self.env["sales.org.robot"].sudo().union(*(robots_of[units[step.res_id]] for step in steps))
+        robots = self.env["sales.org.robot"].sudo().union(*(robots_of[units[step.id]] for step in steps))
         base_url = documents[:1].get_base_url()
         messages = []
         for lang_robots in robots.grouped("lang").values():
@@ -449,7 +468,7 @@ class SalesOrgApprovalMixin(models.AbstractModel):
             request = env["ir.model"]._get(self._name).name
             names = dict(zip(documents.ids, documents.with_env(env).mapped("display_name")))
             for step in steps:
-                theirs = robots_of[units[step.res_id]] & lang_robots
+                theirs = robots_of[units[step.id]] & lang_robots
                 if not theirs:
                     continue
                 document = documents.browse(step.res_id)

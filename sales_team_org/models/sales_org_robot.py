@@ -1,3 +1,4 @@
+import logging
 import urllib.parse
 import uuid
 
@@ -15,9 +16,11 @@ TOPICS = {
 }
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
 
+_logger = logging.getLogger(__name__)
 
-def _lang_get(env):
-    return env["res.lang"].get_installed()
+
+def _lang_get(records):
+    return records.env["res.lang"].get_installed()
 
 
 class SalesOrgRobot(models.Model):
@@ -162,7 +165,8 @@ class SalesOrgRobot(models.Model):
         """{unit id: robots}: the active robots of these units that send `topic`. One query."""
         if not team_ids:
             return {}
-        robots = self.sudo().search([("team_id", "in", list(team_ids)), (TOPICS[topic], "=", True)])
+        robots = self.sudo().search([("team_id", "in", list(team_ids)), ("team_id.active", "=", True),
+                                     (TOPICS[topic], "=", True)])
         return {team.id: theirs for team, theirs in robots.grouped("team_id").items()}
 
     @api.model
@@ -193,4 +197,19 @@ class SalesOrgRobot(models.Model):
                 for unit_id, (_path, robot_ids) in deepest.items()}
 
     def _lang_env(self):
-        return self.with_context(lang=self.lang).env
+        """An environment in the robot's language, or in English once that language is
+        deactivated: a message is never held up by it."""
+        lang = self.lang if self.env["res.lang"]._get_data(code=self.lang) else "en_US"
+        return self.with_context(lang=lang).env
+
+    @api.model
+    def _queue_safely(self, what, builder, *args):
+        """Call `builder(*args)`, which queues messages to the group robots, in a savepoint: its
+        failure is logged and undone, never the action or scheduled action that tells the groups."""
+        try:
+            with self.env.cr.savepoint():
+                return builder(*args)
+        except Exception:  # noqa: BLE001 (a message to a group never blocks the work it tells of)
+            _logger.exception("Group robots: %s could not be queued", what)
+            self.env.invalidate_all(flush=False)
+            return self.env["sales.org.robot.message"]

@@ -70,15 +70,28 @@ def payload(kind, title, text, mobiles=()):
     return {"msgtype": "markdown", "markdown": {"content": text}}
 
 
-# What a name written by a user could make a link, an image, emphasis or a heading of in the
-# group's markdown: turned into the full-width forms Chinese text uses anyway.
+# What a name written by a user could make a link, an image, emphasis, a heading or a mention of
+# in the group's markdown: turned into the full-width forms Chinese text uses anyway.
 _MARKS = str.maketrans({"[": "［", "]": "］", "(": "（", ")": "）", "*": "＊", "`": "｀", "<": "＜", ">": "＞",
-                        "#": "＃"})
+                        "#": "＃", "!": "！", "@": "＠"})
+_MOBILE = re.compile(r"\+?[0-9]{6,20}")
 
 
 def escape(text):
-    """`text` (a name, a title written by a user) safe to put in a message's markdown."""
-    return str(text or "").translate(_MARKS)
+    """`text` (a name, a title written by a user) safe to put in a message's markdown: on one
+    line, without marks, its web addresses not links."""
+    return " ".join(str(text or "").split()).translate(_MARKS).replace("://", "：//")
+
+
+def mobiles(numbers):
+    """The mobile numbers of `numbers` that are one, spaces and dashes removed, each once: a
+    person's own contact cannot mention anyone else, nor the whole group ("@all")."""
+    found = []
+    for number in numbers:
+        number = re.sub(r"[\s-]", "", str(number or ""))
+        if _MOBILE.fullmatch(number) and number not in found:
+            found.append(number)
+    return found
 
 
 def _size(text):

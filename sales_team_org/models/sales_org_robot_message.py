@@ -125,7 +125,7 @@ class SalesOrgRobotMessage(models.Model):
             if (robot.id, message["key"]) in taken:
                 continue
             taken.add((robot.id, message["key"]))
-            mobiles = [mobile for mobile in dict.fromkeys(message.get("mobiles") or ()) if mobile]
+            mobiles = api_.mobiles(message.get("mobiles") or ())
             parts = api_.split_message(robot.kind, message["title"], message["body"], mobiles)
             for number, (title, body) in enumerate(parts, 1):
                 vals_list.append({

@@ -1,3 +1,4 @@
+import hashlib
 from collections import defaultdict
 
 from odoo import api, fields, models
@@ -524,7 +525,8 @@ class SalesTarget(models.Model):
         ))
         targets = self.browse(ended)
         targets.invalidate_recordset(["closed_actual", "is_closed"])
-        targets.browse([tid for tid, told in rows if told])._robot_send_achievement()
+        if told := targets.browse([tid for tid, told in rows if told]):
+            self.env["sales.org.robot"]._queue_safely("the target achievement", told._robot_send_achievement)
         return targets
 
     def _robot_send_achievement(self):
@@ -546,7 +548,9 @@ class SalesTarget(models.Model):
                 unit_robots = robots_of[unit.id] & lang_robots
                 if not unit_robots:
                     continue
-                # the unit's own targets first, then its people's by name
+                # the unit's own targets first, then its people's by name; a target of the month
+                # closed later (set after the month) goes in a message of its own
+                ids = hashlib.sha1(",".join(map(str, sorted(theirs.ids))).encode()).hexdigest()[:16]
                 theirs = theirs.sorted(lambda t: (t.target_type != "unit", t.user_id.name or "", t.metric))
                 period = env["res.company"]._sales_org_period_name("month", month)
                 title = env._("Targets of %(month)s: %(unit)s", month=period, unit=escape(unit.name))
@@ -562,7 +566,7 @@ class SalesTarget(models.Model):
                     ))
                 label = env._("Open the targets")
                 lines += ["", f"[{label}]({base_url}/odoo/action-sales_team_org.sales_target_action)"]
-                messages += [{"robot": robot, "kind": "target", "key": f"target:{unit.id}:{month}",
+                messages += [{"robot": robot, "kind": "target", "key": f"target:{unit.id}:{month}:{ids}",
                               "title": title, "body": "\n".join(lines)} for robot in unit_robots]
         self.env["sales.org.robot.message"]._enqueue(messages)
 

@@ -139,8 +139,8 @@ class TestSalesDailyRhythm(SalesOrgCommon):
             self.env.registry.clear_cache()  # cold caches: the same starting point at both sizes
 
         for when, cron, queries in (
-            (AFTER_REMINDER_HOUR, self.Report._cron_remind_missing_reports, 43),
-            (AFTER_DIGEST_HOUR, self.Report._cron_send_digest, 30),
+            (AFTER_REMINDER_HOUR, self.Report._cron_remind_missing_reports, 45),
+            (AFTER_DIGEST_HOUR, self.Report._cron_send_digest, 32),
         ):
             with self.subTest(cron=cron.__name__), freeze_time(when), self.env.cr.savepoint() as savepoint:
                 for size in ("as set up", "grown"):

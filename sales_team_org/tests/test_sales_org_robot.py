@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import Form, new_test_user, tagged
 from odoo.tests.common import BlockedRequest, _super_send
 
 from ..models import sales_org_robot_api as robot_api
@@ -354,6 +354,18 @@ class TestSalesOrgRobot(SalesOrgCommon):
             robot.with_user(self.admin).write({"is_paused": True})
         with self.assertRaises(AccessError):
             message.with_user(self.manager).action_send_again()
+
+    def test_robot_form(self):
+        """The administrator adds a robot in its form, as the screen offers it."""
+        with Form(self.env["sales.org.robot"].with_user(self.admin)) as form:
+            form.name = "North group"
+            form.team_id = self.north
+            form.kind = "wecom"
+            form.webhook_url = self.server.add_wecom("north-key")
+            self.assertEqual(form.lang, self.admin.lang)
+        robot = form.record
+        self.assertTrue(robot.send_digest and robot.send_reminder and robot.send_approval)
+        self.assertEqual(robot.company_id, self.north.company_id)
 
     def test_webhook_checked(self):
         Robot = self.env["sales.org.robot"]

@@ -64,7 +64,7 @@ class TestSalesOrgRobotDaily(SalesOrgCommon):
             self.Report._cron_remind_missing_reports()
         message = self.messages(business, "reminder")
         self.assertEqual(len(message), 1, "one message per robot")
-        self.assertEqual(message.key, f"reminder:{self.east_business.id}:2026-11-25")
+        self.assertEqual(message.key, f"reminder:{self.east_business.id}:{self.company.id}:2026-11-25")
         self.assertEqual(message.state, "queued")
         self.assertEqual(message.title, f"Daily reports of {self.day_in('en_US')}")
         self.assertIn("Not submitted yet: T_Clerk_East, T_Manager, T_Supervisor.", message.body)
@@ -83,8 +83,8 @@ class TestSalesOrgRobotDaily(SalesOrgCommon):
     def test_reminder_queued_once_per_unit_and_day(self):
         business = self.robot(self.east_business)
         with freeze_time(AFTER_REMINDER_HOUR):
-            self.Report._robot_remind(WEDNESDAY, {self.clerk_east.id: self.east_business.id})
-            self.Report._robot_remind(WEDNESDAY, {self.manager.id: self.east_business.id})
+            self.Report._robot_remind(self.company, WEDNESDAY, {self.clerk_east.id: self.east_business.id})
+            self.Report._robot_remind(self.company, WEDNESDAY, {self.manager.id: self.east_business.id})
         message = self.messages(business, "reminder")
         self.assertEqual(len(message), 1)
         self.assertIn("T_Clerk_East", message.body)
@@ -113,7 +113,7 @@ class TestSalesOrgRobotDaily(SalesOrgCommon):
         amount = format_amount(self.env(context={"lang": "en_US"}), self.orders[self.clerk_east].amount_untaxed, self.company.currency_id)
         message = self.messages(east, "digest")
         self.assertEqual(len(message), 1)
-        self.assertEqual(message.key, f"digest:{self.east.id}:2026-11-25")
+        self.assertEqual(message.key, f"digest:{self.east.id}:{self.company.id}:2026-11-25")
         self.assertEqual(message.title, f"Daily digest of {self.day_in('en_US')}")
         self.assertIn("T East and below: 1 of 5 daily reports submitted.", message.body)
         self.assertIn("- Submitted: T_Rep_Shanghai\n", message.body)
@@ -169,10 +169,10 @@ class TestSalesOrgRobotDaily(SalesOrgCommon):
             self.env.registry.clear_cache()
 
         for when, run, queries in (
-            (AFTER_REMINDER_HOUR, lambda: self.Report._remind_missing_reports(self.company, WEDNESDAY), 47),
-            (AFTER_REMINDER_HOUR, self.Report._cron_remind_missing_reports, 52),
+            (AFTER_REMINDER_HOUR, lambda: self.Report._remind_missing_reports(self.company, WEDNESDAY), 49),
+            (AFTER_REMINDER_HOUR, self.Report._cron_remind_missing_reports, 54),
             (AFTER_DIGEST_HOUR, lambda: self.Report._robot_digest(self.company, WEDNESDAY), 20),
-            (AFTER_DIGEST_HOUR, self.Report._cron_send_digest, 44),
+            (AFTER_DIGEST_HOUR, self.Report._cron_send_digest, 46),
         ):
             with self.subTest(queries=queries), freeze_time(when), self.env.cr.savepoint() as savepoint:
                 robots = self.robot(self.east_business) | self.robot(self.north)
