@@ -454,8 +454,11 @@ class SalesDailyReport(models.Model):
             people[top_id][user_id] = (robot_api.escape(name), state)
         # the day's figures of each unit and below, summed as in the leaders' digest
         paths = {unit.id: unit.parent_path for unit in units}
-        below = {top_id: [unit_id for unit_id, path in paths.items() if path.startswith(paths[top_id])]
-                 for top_id in people}
+        children = defaultdict(list)  # the units just below each, whose subtrees the digest details
+        for unit in units:
+            children[unit.parent_id.id].append(unit)
+        below = {unit_id: [other for other, path in paths.items() if path.startswith(paths[unit_id])]
+                 for unit_id in set(people) | {child.id for top_id in people for child in children[top_id]}}
         figures = self.env["sales.org.figure"].sudo()._sum([
             ("team_id", "in", list(set().union(*below.values()))), ("date", "=", day),
             ("company_id", "=", company.id),
@@ -466,8 +469,12 @@ class SalesDailyReport(models.Model):
             team = sorted(team.values(), key=lambda person: person[0] or "")
             submitted = [name for name, state in team if state in ("submitted", "reviewed")]
             missing = [name for name, state in team if state not in ("submitted", "reviewed")]
-            totals = {figure: sum(figures.get((unit_id,), {}).get(figure, 0) for unit_id in below[top_id])
-                      for figure in FIGURES}
+            def totals_of(unit_id):
+                return {figure: sum(figures.get((unit,), {}).get(figure, 0) for unit in below[unit_id])
+                        for figure in FIGURES}
+
+            totals = totals_of(top_id)
+            by_unit = [(child, totals_of(child.id)) for child in children[top_id]]
             for robot in robots_of[top_id]:
                 env = robot._lang_env()
                 title = env._("Daily digest of %(date)s", date=format_date(env, day))
@@ -483,6 +490,12 @@ class SalesDailyReport(models.Model):
                     "- " + env._("Submitted: %(names)s", names=", ".join(submitted) or "-"),
                     "- " + env._("Not submitted: %(names)s", names=", ".join(missing) or "-"),
                     "- " + figures_line, "",
+                ] + ([f"**{env._('By unit')}**"] + ["- " + env._(
+                    "%(unit)s: calls and visits %(calls)s, orders %(orders)s for %(amount)s",
+                    unit=robot_api.escape(child.with_env(env).name),
+                    calls=sums["call_count"] + sums["visit_count"], orders=sums["order_count"],
+                    amount=format_amount(env, sums["order_amount"], company.currency_id),
+                ) for child, sums in by_unit] + [""] if by_unit else []) + [
                     "[%s](%s)" % (env._("Who Has Not Submitted"), board),
                 ])
                 messages.append({"robot": robot, "kind": "digest", "key": f"digest:{top_id}:{company.id}:{day}",

@@ -58,6 +58,7 @@ class SalesOrgApprovalMixin(models.AbstractModel):
     _approval_done_state = "approved"
     _approval_activity_type = "sales_team_org.mail_activity_type_approval"
     _approval_escalate = True  # reminded, then escalated, by the scheduled action
+    _approval_robot = True  # each waiting step told in the group of the unit where it is decided
     _approval_notify = True  # the approver is notified of a new request by Odoo's activity mail
 
     state = fields.Selection(
@@ -404,7 +405,7 @@ class SalesOrgApprovalMixin(models.AbstractModel):
         self.invalidate_recordset(["approver_id"])
         self.filtered("approver_id")._approval_schedule(notify=notify and self._approval_notify)
         waiting = steps.filtered(lambda step: step.state == "pending" and step.approver_id)
-        if self._approval_escalate and waiting:  # the requests, not the daily reviews (tens of thousands a month)
+        if self._approval_robot and waiting:
             self.env["sales.org.robot"]._queue_safely("the approvals waiting", self._approval_tell_robots, waiting)
 
     def _approval_robot_units(self, steps):

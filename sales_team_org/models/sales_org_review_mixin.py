@@ -32,6 +32,7 @@ class SalesOrgReviewMixin(models.AbstractModel):
     _approval_done_state = "reviewed"
     _approval_activity_type = "sales_team_org.mail_activity_type_review"
     _approval_escalate = False  # the daily rhythm (digest, board) follows reviews up
+    _approval_robot = False  # tens of thousands a month: the groups get the digest, not each review
     _approval_notify = False  # one message per approver for all they receive (_notify_review)
 
     read_by_id = fields.Many2one(

@@ -96,16 +96,23 @@ class SalesOrgRobot(models.Model):
                 "%(param)s, for instance %(example)s.", robot=self.name, param=param,
                 example="https://oapi.dingtalk.com/robot/send?access_token=…" if self.kind == "dingtalk"
                 else "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…"))
-        if self.kind == "wecom" and self.secret:
-            raise ValidationError(self.env._("A WeCom group robot signs nothing: leave the signing secret empty."))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        return super().create([self._without_secret_of_wecom(vals) for vals in vals_list])
 
     def write(self, vals):
-        res = super().write(vals)
+        res = super().write(self._without_secret_of_wecom(vals))
         if {"webhook_url", "secret", "kind", "active"} & set(vals):
             # corrected: its messages go out again at the next run
             self.sudo().filtered("is_paused").write({"is_paused": False, "paused_reason": False, "paused_date": False})
             self.env.ref("sales_team_org.ir_cron_robot_outbox")._trigger()
         return res
+
+    @api.model
+    def _without_secret_of_wecom(self, vals):
+        """A WeCom group robot signs nothing: its secret, kept from a DingTalk one, goes."""
+        return dict(vals, secret=False) if vals.get("kind") == "wecom" else vals
 
     # ------------------------------------------------------------------
     # Actions
@@ -120,12 +127,16 @@ class SalesOrgRobot(models.Model):
             "robot": self, "kind": "test", "key": f"test:{uuid.uuid4().hex}",
             "title": env._("Test message"),
             "body": env._("Test message from Odoo to %(robot)s of %(unit)s: this group will receive its unit's "
-                          "messages here.", robot=self.name, unit=self.team_id.display_name),
+                          "messages here.", robot=self.name, unit=self.team_id.with_env(env).display_name),
         }])
         messages._send(commit=False)
         message = messages[:1]
         if message.state == "sent":
             return self._notify(self.env._("Test message sent to %(robot)s.", robot=self.name), "success")
+        if message.state == "queued":
+            return self._notify(self.env._(
+                "The test message to %(robot)s is not sent yet; the outbox tries again by itself: %(error)s",
+                robot=self.name, error=message.last_error or ""), "warning")
         return self._notify(self.env._("The test message to %(robot)s was not sent: %(error)s",
                                        robot=self.name, error=message.last_error or message.state), "warning")
 
@@ -171,27 +182,29 @@ class SalesOrgRobot(models.Model):
 
     @api.model
     def _nearest_for_units(self, team_ids, topic):
-        """{unit id: robots}: for each of these units, the robots sending `topic` of the unit
-        itself or, without one, of the nearest unit above it that has one. One query."""
+        """{unit id: robots}: for each of these units, the robots of the unit itself or, without
+        any, of the nearest unit above it that has some, those of them that send `topic`: a unit
+        whose group is switched off for `topic` is not told of it in a group above. One query."""
         if not team_ids:
             return {}
         self.env["crm.team"].flush_model(["parent_path", "active"])
         self.flush_model(["team_id", "active", TOPICS[topic]])
         rows = self.env.execute_query(SQL(
             """
-            SELECT DISTINCT ON (u.id, r.id) u.id, r.id, a.parent_path
+            SELECT u.id, r.id, a.parent_path, r.%s
               FROM crm_team u
               JOIN crm_team a ON starts_with(u.parent_path, a.parent_path)
-              JOIN sales_org_robot r ON r.team_id = a.id AND r.active AND r.%s
+              JOIN sales_org_robot r ON r.team_id = a.id AND r.active
              WHERE u.id IN %s AND a.active
             """, SQL.identifier(TOPICS[topic]), tuple(team_ids)))
-        # the deepest unit up the path with robots: the longest parent_path
+        # the deepest unit up the path with robots (the longest parent_path), its robots sending it
         deepest = {}
-        for unit_id, robot_id, path in rows:
+        for unit_id, robot_id, path, sends in rows:
             if len(path) > len(deepest.get(unit_id, ("", []))[0]):
-                deepest[unit_id] = (path, [robot_id])
-            elif path == deepest[unit_id][0]:
+                deepest[unit_id] = (path, [])
+            if path == deepest[unit_id][0] and sends:
                 deepest[unit_id][1].append(robot_id)
+        deepest = {unit_id: found for unit_id, found in deepest.items() if found[1]}
         robots = self.sudo().browse({robot_id for _path, robot_ids in deepest.values() for robot_id in robot_ids})
         return {unit_id: robots.browse(robot_ids).with_prefetch(robots._prefetch_ids)
                 for unit_id, (_path, robot_ids) in deepest.items()}

@@ -75,6 +75,7 @@ def payload(kind, title, text, mobiles=()):
 _MARKS = str.maketrans({"[": "［", "]": "］", "(": "（", ")": "）", "*": "＊", "`": "｀", "<": "＜", ">": "＞",
                         "#": "＃", "!": "！", "@": "＠"})
 _MOBILE = re.compile(r"\+?[0-9]{6,20}")
+_CHINA = re.compile(r"(?:\+86|0086|86)(1[0-9]{10})")
 
 
 def escape(text):
@@ -84,11 +85,13 @@ def escape(text):
 
 
 def mobiles(numbers):
-    """The mobile numbers of `numbers` that are one, spaces and dashes removed, each once: a
+    """The mobile numbers of `numbers` that are one, spaces and dashes removed, a mainland
+    number without its country code (the apps know it as registered, 11 digits), each once: a
     person's own contact cannot mention anyone else, nor the whole group ("@all")."""
     found = []
     for number in numbers:
         number = re.sub(r"[\s-]", "", str(number or ""))
+        number = _CHINA.sub(r"\1", number) if _CHINA.fullmatch(number) else number
         if _MOBILE.fullmatch(number) and number not in found:
             found.append(number)
     return found
@@ -120,7 +123,7 @@ def split(text, limit):
             current = candidate
     if current:
         parts.append(current)
-    return parts
+    return [part for part in parts if part.strip()]
 
 
 def split_message(kind, title, text, mobiles=()):
@@ -137,15 +140,19 @@ def split_message(kind, title, text, mobiles=()):
 
 
 def outcome(kind, status, answer):
-    """What an HTTP answer means: ("sent" | "rate" | "retry" | "config" | "failed", the answer).
+    """What an HTTP answer means: "sent", "rate" (too many this minute), "retry" (not taken,
+    try again), "unknown" (maybe taken), "config" (the robot's address or secret refused) or
+    "failed".
 
     :param status: the HTTP status code
     :param answer: the body of the answer, decoded from JSON when it is, else its text
     """
     if status == 429:
         return "rate"
-    if status >= 500:
+    if status == 503:  # not taken: unavailable
         return "retry"
+    if status >= 500:  # a gateway's error: the app behind it may have taken it
+        return "unknown"
     if not isinstance(answer, dict):
         return "config" if status in (401, 403, 404) else "failed"
     code = answer.get("errcode")
@@ -189,7 +196,8 @@ class ScrubWebhookFilter(logging.Filter):
 
 def scrub_http_logs():
     """Install the filter on the loggers of the HTTP stack, once."""
-    for name in ("urllib3.connectionpool", "urllib3.connection", "requests"):
+    for name in ("urllib3.connectionpool", "urllib3.connection", "urllib3.poolmanager", "urllib3.util.retry",
+                 "urllib3.response"):
         logger = logging.getLogger(name)
         if not any(isinstance(existing, ScrubWebhookFilter) for existing in logger.filters):
             logger.addFilter(ScrubWebhookFilter())

@@ -6,10 +6,11 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import requests
+import urllib3
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, create_index
 
 from . import sales_org_robot_api as api_
 
@@ -32,6 +33,8 @@ KINDS = [
     ("target", "Target Achievement"),
     ("test", "Test Message"),
 ]
+# A day's reminder and digest are no news the next day; an approval no longer waiting is none.
+EXPIRES = {"reminder": timedelta(days=1), "digest": timedelta(days=1)}
 MAX_ATTEMPTS = 12  # back-off of 1, 2, 4 … minutes, at most an hour: about seven hours of trying
 MAX_BACKOFF_MINUTES = 60
 BATCH = 500  # messages posted, then their outcome committed, at a time
@@ -69,6 +72,8 @@ class SalesOrgRobotMessage(models.Model):
     state = fields.Selection(STATES, string="Status", required=True, default="queued", readonly=True, index=True)
     attempt_count = fields.Integer(string="Attempts", readonly=True)
     next_try_date = fields.Datetime(string="Next Try", readonly=True)
+    expire_date = fields.Datetime(string="Out of Date On", readonly=True,
+                                  help="Not delivered by then, it is cancelled: yesterday's reminder is no news.")
     sent_date = fields.Datetime(string="Delivered On", readonly=True, index=True,
                                 help="When it was posted (and, once delivered, when the app took it).")
     last_error = fields.Text(string="App's Answer", readonly=True, help="What the app answered, or why it could not be reached.")
@@ -79,9 +84,8 @@ class SalesOrgRobotMessage(models.Model):
 
     def init(self):
         # the scheduled action's one read: a robot's waiting messages in order
-        self.env.cr.execute(
-            "CREATE INDEX IF NOT EXISTS sales_org_robot_message_waiting_idx ON sales_org_robot_message "
-            "(robot_id, id) WHERE state = 'queued'")
+        create_index(self.env.cr, "sales_org_robot_message_waiting_idx", self._table, ["robot_id", "id"],
+                     where="state = 'queued'")
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -120,6 +124,7 @@ class SalesOrgRobotMessage(models.Model):
             "SELECT robot_id, key FROM sales_org_robot_message WHERE (robot_id, key) IN %s",
             tuple((message["robot"].id, message["key"]) for message in messages))))
         vals_list = []
+        now = fields.Datetime.now()
         for message in messages:
             robot = message["robot"]
             if (robot.id, message["key"]) in taken:
@@ -132,6 +137,7 @@ class SalesOrgRobotMessage(models.Model):
                     "robot_id": robot.id, "company_id": robot.company_id.id or self.env.company.id,
                     "kind": message["kind"], "key": message["key"], "part": number, "part_count": len(parts),
                     "title": title, "body": body,
+                    "expire_date": now + EXPIRES[message["kind"]] if message["kind"] in EXPIRES else False,
                     # the mentions go with the last part, read last
                     "mobiles": ",".join(mobiles) if number == len(parts) else False,
                 })
@@ -151,22 +157,50 @@ class SalesOrgRobotMessage(models.Model):
         last minute, from the first one waiting for a later try on; in batches, committed one by
         one, for at most RUN_SECONDS (the next run takes the rest). A constant number of queries
         per batch whatever the number of messages and robots."""
-        now = fields.Datetime.now()
         self.env.flush_all()
-        self.env.cr.execute(SQL(
-            "UPDATE sales_org_robot_message SET state = 'unknown', last_error = %s, write_date = %s "
-            "WHERE state = 'sending' AND write_date < %s",
-            self.env._("The sending was interrupted: it may have reached the group."), now, now - SENDING_STALE))
+        self._expire()
         commit = not getattr(threading.current_thread(), "testing", False)
-        started = time.monotonic()
+        deadline = time.monotonic() + RUN_SECONDS
         sent = self.browse()
-        while time.monotonic() - started < RUN_SECONDS:
-            due = self._due()
-            if not due:
-                break
-            due._send(commit=commit)
+        while time.monotonic() < deadline and (due := self._due()):
+            due._send(commit=commit, deadline=deadline)
             sent |= due
         return sent
+
+    @api.model
+    def _expire(self):
+        """Settle what waits for nothing: messages left being sent by a run that died (not
+        confirmed: they may have been posted), reminders and digests out of date, approvals no
+        longer waiting (cancelled). Two statements when there are some, one otherwise."""
+        now = fields.Datetime.now()
+        rows = self.env.execute_query(SQL(
+            """
+            UPDATE sales_org_robot_message m
+               SET state = CASE WHEN m.state = 'sending' THEN 'unknown' ELSE 'cancelled' END,
+                   next_try_date = NULL, write_date = %(now)s
+              FROM sales_org_robot r
+             WHERE r.id = m.robot_id
+               AND ((m.state = 'sending' AND m.sent_date < %(stale)s)
+                    OR (m.state = 'queued' AND m.expire_date < %(now)s)
+                    OR (m.state = 'queued' AND m.kind = 'approval' AND NOT EXISTS (
+                            SELECT 1 FROM sales_org_approval_step s
+                             WHERE s.id = split_part(m.key, ':', 2)::int AND s.state = 'pending')))
+         RETURNING m.id, m.state, r.lang
+            """, now=now, stale=now - SENDING_STALE))
+        if not rows:
+            return
+        envs = {}
+        reasons = []
+        for mid, state, lang in rows:
+            if lang not in envs:
+                envs[lang] = self.env["sales.org.robot"].new({"lang": lang})._lang_env()
+            env = envs[lang]
+            reasons.append((mid, env._("The sending was interrupted: it may have reached the group.")
+                            if state == "unknown" else env._("Out of date: no longer sent.")))
+        self.env.cr.execute(SQL(
+            "UPDATE sales_org_robot_message m SET last_error = v.reason FROM (VALUES %s) AS v(id, reason) "
+            "WHERE m.id = v.id", SQL(", ").join(SQL("(%s, %s)", mid, reason) for mid, reason in reasons)))
+        self.invalidate_model(["state", "next_try_date", "last_error"])
 
     @api.model
     def _due(self):
@@ -193,10 +227,10 @@ class SalesOrgRobotMessage(models.Model):
           ORDER BY w.id LIMIT %(max)s
             """, now=now, minute_ago=now - timedelta(minutes=1), rate=api_.RATE_PER_MINUTE, max=BATCH))])
 
-    def _send(self, commit=False):
+    def _send(self, commit=False, deadline=None):
         """Post these queued messages: marked as being sent first (committed when `commit`),
-        posted robot by robot in order, each robot stopping at its first message not sent, and
-        every outcome written in one statement."""
+        posted robot by robot in order, each robot stopping at its first message not sent or at
+        `deadline` (a `time.monotonic()`), and every outcome written in one statement."""
         now = fields.Datetime.now()
         self.flush_model()
         # claimed in one statement: only those still waiting, whoever else looks at the outbox
@@ -214,13 +248,13 @@ class SalesOrgRobotMessage(models.Model):
         queues = []
         for robot, theirs in messages.grouped("robot_id").items():
             robot = robot.sudo()
-            queues.append((robot.kind, robot.webhook_url, robot.secret,
+            queues.append((robot.kind, robot.webhook_url, robot.secret if robot.kind == "dingtalk" else None,
                            [(message.id, message.title, message.body, (message.mobiles or "").split(",")
                              if message.mobiles else []) for message in theirs]))
         # HTTP only in the threads; the database only here
         with ThreadPoolExecutor(max_workers=min(WORKERS, len(queues))) as pool:
-            results = [result for queue in pool.map(lambda queue: _post_queue(*queue, timeout=timeout), queues)
-                       for result in queue]
+            results = [result for queue in pool.map(
+                lambda queue: _post_queue(*queue, timeout=timeout, deadline=deadline), queues) for result in queue]
         self._record(results)
         if commit:
             self.env.cr.commit()  # pylint: disable=invalid-commit
@@ -235,18 +269,28 @@ class SalesOrgRobotMessage(models.Model):
         messages = self.browse([mid for mid, _outcome, _answer in results])
         attempts = {message.id: message.attempt_count for message in messages}
         robots = {message.id: message.robot_id for message in messages}
+        # a robot whose app may have taken a message without answering: its next ones wait, the
+        # longer the more it happened lately, not posted one after the other into the same silence
+        silent = {robots[mid] for mid, outcome, _answer in results if outcome == "unknown"}
+        wait = {}
+        if silent:
+            recent = dict(self.env.execute_query(SQL(
+                "SELECT robot_id, count(*) FROM sales_org_robot_message WHERE robot_id IN %s AND state = 'unknown' "
+                "AND sent_date > %s GROUP BY robot_id", tuple(robot.id for robot in silent), now - timedelta(hours=2))))
+            wait = {robot: now + timedelta(minutes=min(2 ** recent.get(robot.id, 0), MAX_BACKOFF_MINUTES))
+                    for robot in silent}
         for mid, outcome, answer in results:
             attempt = attempts[mid] + 1
             message = messages.browse(mid)
             if outcome is None:
                 answer = message.last_error or None  # not posted this time: the last answer stands
             elif outcome == "unknown":
-                answer = message.robot_id._lang_env()._(
-                    "No answer in time: it may have reached the group. Send it again if it did not.")
+                answer = "\n".join(filter(None, [answer, message.robot_id._lang_env()._(
+                    "No answer in time: it may have reached the group. Send it again if it did not.")]))
             if outcome == "sent":
                 values.append((mid, "sent", attempt, None, now, answer))
             elif outcome in (None, "rate"):  # not posted, or refused for the rate only: not an attempt
-                later = now + timedelta(minutes=1) if outcome == "rate" else None
+                later = now + timedelta(minutes=1) if outcome == "rate" else wait.get(robots[mid])
                 values.append((mid, "queued", attempts[mid], later, None, answer))
             elif outcome == "config":
                 values.append((mid, "queued", attempts[mid], None, None, answer))
@@ -308,13 +352,17 @@ class SalesOrgRobotMessage(models.Model):
             raise UserError(self.env._("Only the sales administrator manages the group robots."))
 
 
-def _post_queue(kind, webhook, secret, messages, timeout):
-    """Post one robot's messages in order: [(id, outcome, answer)]. After a message not sent the
-    robot's others wait (outcome None), so that the group reads them in order. No database."""
+def _post_queue(kind, webhook, secret, messages, timeout, deadline=None):
+    """Post one robot's messages in order: [(id, outcome, answer)]. After a message not sent, or
+    once `deadline` has passed, the robot's others wait (outcome None), so that the group reads
+    them in order and a run ends in time. No database."""
     results = []
     session = requests.Session()
     try:
         for index, (mid, title, body, mobiles) in enumerate(messages):
+            if deadline is not None and time.monotonic() > deadline:
+                results.extend((other[0], None, None) for other in messages[index:])
+                break
             outcome, answer = _post(session, kind, webhook, secret, title, body, mobiles, timeout)
             results.append((mid, outcome, answer))
             if outcome != "sent":
@@ -334,8 +382,17 @@ def _post(session, kind, webhook, secret, title, body, mobiles, timeout):
     except requests.exceptions.ReadTimeout:
         # posted, no answer: it may have arrived; never posted twice, so left for the administrator
         return "unknown", None
-    except requests.exceptions.RequestException as error:  # not reached: refused, no route, no name
+    except (requests.exceptions.ConnectTimeout, requests.exceptions.SSLError, requests.exceptions.ProxyError) as error:
         return "retry", api_.scrub(f"{type(error).__name__}: {error}", secrets)[:1000]
+    except requests.exceptions.ConnectionError as error:
+        reason = error.args[0] if error.args else None
+        reason = getattr(reason, "reason", reason)  # urllib3's MaxRetryError wraps what happened
+        text = api_.scrub(f"{type(error).__name__}: {error}", secrets)[:1000]
+        # never connected (refused, no route, no name): not posted, tried again; connected and
+        # then dropped: it may have arrived, like an answer that never comes
+        return ("retry" if isinstance(reason, urllib3.exceptions.NewConnectionError) else "unknown"), text
+    except requests.exceptions.RequestException as error:  # a request the HTTP stack refuses to make
+        return "failed", api_.scrub(f"{type(error).__name__}: {error}", secrets)[:1000]
     except Exception as error:  # noqa: BLE001 (an address the HTTP stack cannot even parse: said, not raised)
         return "failed", api_.scrub(f"{type(error).__name__}: {error}", secrets)[:1000]
     try:

@@ -553,12 +553,12 @@ class SalesTarget(models.Model):
                 ids = hashlib.sha1(",".join(map(str, sorted(theirs.ids))).encode()).hexdigest()[:16]
                 theirs = theirs.sorted(lambda t: (t.target_type != "unit", t.user_id.name or "", t.metric))
                 period = env["res.company"]._sales_org_period_name("month", month)
-                title = env._("Targets of %(month)s: %(unit)s", month=period, unit=escape(unit.name))
+                title = env._("Targets of %(month)s: %(unit)s", month=period, unit=escape(unit.with_env(env).name))
                 lines = [f"### {title}"]
                 for target in theirs:
                     lines.append("- " + env._(
                         "**%(owner)s** · %(metric)s: %(actual)s of %(amount)s (%(achievement)s)",
-                        owner=escape(target.user_id.name if target.target_type == "person" else unit.name),
+                        owner=escape(target.user_id.name if target.target_type == "person" else unit.with_env(env).name),
                         metric=metrics[target.metric], actual=target._robot_format(env, target.closed_actual),
                         amount=target._robot_format(env, target.amount),
                         achievement=f"{formatLang(env, 100.0 * target.closed_actual / target.amount, digits=1)} %"

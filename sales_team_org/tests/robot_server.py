@@ -9,9 +9,11 @@ robot, for the outbox's tests: on 127.0.0.1 only, on a port of the system's choo
 - Both: at most 20 messages a minute per robot (the 21st: DingTalk 130101, WeCom 45009), on the
   server's clock (time.time, which a test may freeze).
 
-A test makes it misbehave: `fail_next` answers the next requests with an HTTP 502 (nothing
+A test makes it misbehave: `fail_next` answers the next requests with an HTTP 503 (nothing
 accepted), `busy_next` with errcode -1, `hang_next` holds them past the client's timeout and then
-drops them (nothing accepted); `stop()`/`start()` take it down and up on the same port.
+drops them (nothing accepted), `drop_next` accepts them and closes the connection without an
+answer, `gateway_next` accepts them and answers a gateway's 502; `stop()`/`start()` take it down
+and up on the same port.
 `accepted` lists the messages the server took, in order: (robot, payload); `requests` every
 request with its path and query."""
 
@@ -39,6 +41,8 @@ class RobotServer:
         self.fail_next = 0
         self.busy_next = 0
         self.hang_next = 0
+        self.drop_next = 0
+        self.gateway_next = 0
         self.hang_seconds = 2.0
         self.delay = 0.0  # seconds each answer takes (the benchmark's round trip)
         self._sent_at = {}  # robot: [times accepted]
@@ -88,7 +92,7 @@ class RobotServer:
                 return None, None
             if self.fail_next:
                 self.fail_next -= 1
-                return 502, "Bad Gateway"
+                return 503, "Service Unavailable"
             if self.busy_next:
                 self.busy_next -= 1
                 return 200, {"errcode": -1, "errmsg": "system busy"}
@@ -107,6 +111,12 @@ class RobotServer:
                 return 200, {"errcode": code, "errmsg": "send too fast, exceed 20 times per minute"}
             self._sent_at[robot] = recent + [now]
             self.accepted.append((robot, body))
+            if self.drop_next:
+                self.drop_next -= 1
+                return "drop", None
+            if self.gateway_next:
+                self.gateway_next -= 1
+                return 502, "Bad Gateway"
             return 200, {"errcode": 0, "errmsg": "ok"}
 
     def _check_dingtalk(self, query, body):
@@ -155,6 +165,9 @@ class _Handler(BaseHTTPRequestHandler):
         status, answer = self.robots.answer(url.path, urllib.parse.parse_qs(url.query), body)
         if status is None:  # a gateway that holds the request, then drops it
             time.sleep(self.robots.hang_seconds)
+            self.close_connection = True
+            return
+        if status == "drop":  # taken, then the connection lost before the answer
             self.close_connection = True
             return
         data = (json.dumps(answer) if isinstance(answer, dict) else answer).encode()

@@ -2,6 +2,7 @@
 signature, rate limit, size limits and splitting, retries, a server down for a while, answers
 that never come, and secrets kept out of every log line and message. Nothing leaves 127.0.0.1."""
 import logging
+import time
 import urllib.parse
 from datetime import datetime, timedelta
 
@@ -55,6 +56,7 @@ class TestSalesOrgRobot(SalesOrgCommon):
         self.server.accepted.clear()
         self.server.requests.clear()
         self.server.fail_next = self.server.busy_next = self.server.hang_next = 0
+        self.server.drop_next = self.server.gateway_next = 0
         self.server._sent_at.clear()
 
     def queue(self, robot, count=1, key="t", body="Hello", mobiles=()):
@@ -198,7 +200,7 @@ class TestSalesOrgRobot(SalesOrgCommon):
             self.run_outbox()
             self.assertEqual((first.state, first.attempt_count), ("queued", 1))
             self.assertEqual(first.next_try_date, NOW + timedelta(minutes=1))
-            self.assertIn("HTTP 502", first.last_error)
+            self.assertIn("HTTP 503", first.last_error)
             self.assertEqual(len(self.server.requests), 1, "the others wait behind the first")
             self.run_outbox()
             self.assertEqual(len(self.server.requests), 1, "not before its next try")
@@ -244,7 +246,7 @@ class TestSalesOrgRobot(SalesOrgCommon):
                 self.run_outbox()
                 clock.tick(timedelta(hours=1))
             self.assertEqual((message.state, message.attempt_count), ("failed", 12))
-            self.assertIn("HTTP 502", message.last_error)
+            self.assertIn("HTTP 503", message.last_error)
             self.server.fail_next = 0
             message.with_user(self.admin).action_send_again()
             self.assertEqual((message.state, message.attempt_count), ("queued", 0))
@@ -268,11 +270,97 @@ class TestSalesOrgRobot(SalesOrgCommon):
         self.assertEqual(message.state, "sent")
         self.assertEqual(len(self.server.accepted), 1)
 
+    def test_taken_then_dropped_is_not_posted_again(self):
+        """The app took it and the connection dropped before its answer, or a gateway answered
+        502 after passing it on: it may have arrived, so it is never posted again by itself."""
+        self.server.drop_next = 1
+        self.server.gateway_next = 1
+        with freeze_time(NOW) as clock:
+            dropped, gateway, third = self.queue(self.dingtalk, count=3).sorted("id")
+            for _minute in range(10):
+                self.run_outbox()
+                clock.tick(timedelta(minutes=1))
+        self.assertEqual((dropped.state, gateway.state, third.state), ("unknown", "unknown", "sent"))
+        self.assertIn("ConnectionError", dropped.last_error)
+        self.assertIn("HTTP 502", gateway.last_error)
+        self.assertEqual(len(self.server.requests), 3, "each posted once")
+
+    def test_silent_app_backs_off(self):
+        """An app that takes requests and never answers: one message after another goes unconfirmed,
+        after 1, 2, 4, 8, 16 minutes, not the whole queue at once."""
+        self.server.hang_next = 100
+        with freeze_time(NOW) as clock:
+            messages = self.queue(self.wecom, count=7)
+            for _minute in range(30):
+                self.run_outbox()
+                clock.tick(timedelta(minutes=1))
+        self.assertEqual(messages.mapped("state").count("unknown"), 5)
+        self.assertEqual(messages.mapped("state").count("queued"), 2)
+        self.assertEqual(len(self.server.requests), 5)
+
+    def test_run_ends_in_time(self):
+        """Past the run's deadline a robot's messages are not posted: back in the queue, in order."""
+        messages = self.queue(self.dingtalk, count=3)
+        messages._send(deadline=time.monotonic() - 1)
+        self.assertEqual(set(messages.mapped("state")), {"queued"})
+        self.assertEqual(messages.mapped("attempt_count"), [0, 0, 0])
+        self.assertFalse(self.server.requests)
+
+    def test_out_of_date_and_decided_are_not_sent(self):
+        """A reminder or digest not delivered within a day, an approval whose step is decided:
+        cancelled, said so, not sent."""
+        self.dingtalk.is_paused = True
+        with freeze_time(NOW) as clock:
+            reminder = self.Message._enqueue([{"robot": self.dingtalk, "kind": "reminder", "key": "r",
+                                               "title": "t", "body": "b"}])
+            approval = self.Message._enqueue([{"robot": self.dingtalk, "kind": "approval", "key": "approval:0",
+                                               "title": "t", "body": "b"}])
+            meeting = self.queue(self.dingtalk, key="m")
+            self.dingtalk.is_paused = False
+            self.run_outbox()
+            self.assertEqual(approval.state, "cancelled", "its step is not waiting")
+            self.assertIn("Out of date", approval.last_error)
+            self.assertEqual((reminder.state, meeting.state), ("sent", "sent"))
+            late = self.Message._enqueue([{"robot": self.dingtalk, "kind": "digest", "key": "d",
+                                           "title": "t", "body": "b"}])
+            self.dingtalk.is_paused = True
+            clock.tick(timedelta(days=1, minutes=1))
+            self.dingtalk.is_paused = False
+            self.run_outbox()
+        self.assertEqual(late.state, "cancelled")
+        self.assertEqual(len(self.server.accepted), 2)
+
+    def test_mentions_and_names_kept_to_what_they_are(self):
+        """Only mobile numbers are mentioned, mainland ones as the apps know them; a name cannot
+        make a link, an image, a heading or a mention of the group."""
+        self.assertEqual(robot_api.mobiles(["+86 138 0013 8000", "139-1234-5678", "@all", "138,139", None, "13912345678"]),
+                         ["13800138000", "13912345678"])
+        self.assertEqual(robot_api.escape("陈静 http://evil.test\n\n# @all [x](y) ![i](z)"),
+                         "陈静 http：//evil.test ＃ ＠all ［x］（y） ！［i］（z）")
+        message = self.queue(self.wecom, mobiles=["@all", "13800138000", "+8613800138000"])
+        self.assertEqual(message.mobiles, "13800138000")
+
+    def test_a_robot_never_blocks_what_it_tells(self):
+        """A message that cannot be queued is logged; the action or scheduled action goes on."""
+        def broken():
+            self.queue(self.dingtalk, key="broken")
+            raise ValueError("broken builder")
+        with self.assertLogs("odoo.addons.sales_team_org.models.sales_org_robot", "ERROR"):
+            result = self.env["sales.org.robot"]._queue_safely("a test", broken)
+        self.assertFalse(result)
+        self.assertFalse(self.Message.search([("key", "=", "broken:0")]), "undone")
+
+    def test_language_deactivated_falls_back_to_english(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.wecom.lang = "fr_FR"
+        self.env["res.lang"].with_context(active_test=False).search([("code", "=", "fr_FR")]).active = False
+        self.assertEqual(self.wecom._lang_env().lang, "en_US")
+
     def test_run_that_died_while_sending(self):
         """Messages left being sent by a run that died are not confirmed, never posted again."""
         message = self.queue(self.dingtalk)
         self.env.flush_all()
-        self.env.cr.execute("UPDATE sales_org_robot_message SET state = 'sending', write_date = now() at time zone "
+        self.env.cr.execute("UPDATE sales_org_robot_message SET state = 'sending', sent_date = now() at time zone "
                             "'UTC' - interval '1 hour' WHERE id = %s", [message.id])
         message.invalidate_recordset()
         self.run_outbox()
@@ -355,6 +443,11 @@ class TestSalesOrgRobot(SalesOrgCommon):
         with self.assertRaises(AccessError):
             message.with_user(self.manager).action_send_again()
 
+    def test_wecom_keeps_no_secret(self):
+        """A DingTalk robot turned into a WeCom one loses its signing secret (WeCom signs nothing)."""
+        self.dingtalk.write({"kind": "wecom", "webhook_url": self.server.add_wecom("was-dingtalk")})
+        self.assertFalse(self.dingtalk.secret)
+
     def test_robot_form(self):
         """The administrator adds a robot in its form, as the screen offers it."""
         with Form(self.env["sales.org.robot"].with_user(self.admin)) as form:
@@ -374,8 +467,6 @@ class TestSalesOrgRobot(SalesOrgCommon):
             {"kind": "dingtalk", "webhook_url": "http://oapi.dingtalk.com/robot/send?access_token=x"},
             {"kind": "dingtalk", "webhook_url": "ftp://127.0.0.1/robot/send?access_token=x"},
             {"kind": "wecom", "webhook_url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?access_token=x"},
-            {"kind": "wecom", "webhook_url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=x",
-             "secret": "SECx"},
         ):
             with self.assertRaises(ValidationError), self.cr.savepoint():
                 Robot.create(dict(vals, name="Bad", team_id=self.east.id))
@@ -389,7 +480,7 @@ class TestSalesOrgRobot(SalesOrgCommon):
             self.server.fail_next = 1
             result = self.wecom.with_user(self.admin).action_send_test()
         self.assertEqual(result["params"]["type"], "warning")
-        self.assertIn("HTTP 502", result["params"]["message"])
+        self.assertIn("HTTP 503", result["params"]["message"])
         self.assertNotIn(KEY, result["params"]["message"])
         self.assertEqual(self.wecom.waiting_count, 1, "tried again by the scheduled action")
         with self.assertRaises(UserError):

@@ -122,6 +122,9 @@ class TestSalesOrgRobotApprovals(RobotEventsCommon):
         hq = self.robot(self.hq)
         trip = self.submitted(self.rep_shanghai, 600)
         self.assertEqual(len(self.queued(shanghai, "approval")), 1, "switched off")
+        self.assertFalse(self.queued(hq, "approval"), "switched off in its own group: not told in one above")
+        shanghai.active = False
+        trip = self.submitted(self.rep_shanghai, 700)
         self.assertFalse(self.queued(business.with_context(active_test=False), "approval"), "archived")
         self.assertEqual(self.queued(hq, "approval").key, f"approval:{self.pending(trip).id}")
 
