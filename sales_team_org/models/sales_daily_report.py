@@ -490,7 +490,7 @@ class SalesDailyReport(models.Model):
                     "- " + env._("Submitted: %(names)s", names=", ".join(submitted) or "-"),
                     "- " + env._("Not submitted: %(names)s", names=", ".join(missing) or "-"),
                     "- " + figures_line, "",
-                ] + ([f"**{env._('By unit')}**"] + ["- " + env._(
+                ] + (["**%s**" % env._("By unit")] + ["- " + env._(
                     "%(unit)s: calls and visits %(calls)s, orders %(orders)s for %(amount)s",
                     unit=robot_api.escape(child.with_env(env).name),
                     calls=sums["call_count"] + sums["visit_count"], orders=sums["order_count"],

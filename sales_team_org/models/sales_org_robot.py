@@ -2,6 +2,11 @@ import logging
 import urllib.parse
 import uuid
 
+import urllib3
+
+from . import sales_org_robot_api as robot_api
+from .sales_org_robot_message import RATE_WINDOW
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
@@ -14,7 +19,10 @@ TOPICS = {
     "meeting": "send_meeting",
     "target": "send_target",
 }
-LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
+# Where each app's robots live: the webhook goes there, over https, and nowhere else. The
+# system parameter `sales_team_org.robot_hosts` (comma-separated, the system administrator's)
+# adds hosts reached as they are written, http included: a relay of the company's, a test server.
+APP_HOSTS = {"dingtalk": ("oapi.dingtalk.com", "/robot/send"), "wecom": ("qyapi.weixin.qq.com", "/cgi-bin/webhook/send")}
 
 _logger = logging.getLogger(__name__)
 
@@ -86,11 +94,23 @@ class SalesOrgRobot(models.Model):
             robot._check_webhook_url()
 
     def _check_webhook_url(self):
-        url = urllib.parse.urlsplit(self.webhook_url or "")
-        query = urllib.parse.parse_qs(url.query)
+        webhook = self.webhook_url or ""
         param = "access_token" if self.kind == "dingtalk" else "key"
-        secure = url.scheme == "https" or (url.scheme == "http" and url.hostname in LOCAL_HOSTS)
-        if not (secure and url.hostname and query.get(param)):
+        host, path = APP_HOSTS[self.kind]
+        extra = {name.strip() for name in (self.env["ir.config_parameter"].sudo().get_param(
+            "sales_team_org.robot_hosts") or "").split(",") if name.strip()}
+        try:
+            # as the HTTP stack reads it, and as the standard library does: both must agree
+            sent, read = urllib3.util.parse_url(webhook), urllib.parse.urlsplit(webhook)
+            sane = (sent.host == read.hostname and sent.port == read.port and not sent.auth and not sent.fragment
+                    and "\\" not in webhook and "@" not in webhook and sent.path == path
+                    and bool(urllib.parse.parse_qs(read.query).get(param)))
+            app = sent.scheme == "https" and sent.host == host and sent.port in (None, 443)
+            relay = sent.host in extra and sent.scheme in ("http", "https")
+            valid = sane and (app or relay)
+        except (ValueError, urllib3.exceptions.LocationParseError):
+            valid = False
+        if not valid:
             raise ValidationError(self.env._(
                 "The webhook of %(robot)s is the address the group's robot settings give, over https with its "
                 "%(param)s, for instance %(example)s.", robot=self.name, param=param,
@@ -103,11 +123,18 @@ class SalesOrgRobot(models.Model):
 
     def write(self, vals):
         res = super().write(self._without_secret_of_wecom(vals))
+        if "team_id" in vals and not self.env.su:
+            self.check_access("write")  # moved to a unit of another company: refused as a create is
         if {"webhook_url", "secret", "kind", "active"} & set(vals):
             # corrected: its messages go out again at the next run
             self.sudo().filtered("is_paused").write({"is_paused": False, "paused_reason": False, "paused_date": False})
             self.env.ref("sales_team_org.ir_cron_robot_outbox")._trigger()
         return res
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_history(self):
+        if self.env["sales.org.robot.message"].sudo().search_count([("robot_id", "in", self.ids)], limit=1):
+            raise UserError(self.env._("A robot that has sent messages keeps them: archive it instead."))
 
     @api.model
     def _without_secret_of_wecom(self, vals):
@@ -129,7 +156,10 @@ class SalesOrgRobot(models.Model):
             "body": env._("Test message from Odoo to %(robot)s of %(unit)s: this group will receive its unit's "
                           "messages here.", robot=self.name, unit=self.team_id.with_env(env).display_name),
         }])
-        messages._send(commit=False)
+        if self.env["sales.org.robot.message"].sudo().search_count([
+            ("robot_id", "=", self.id), ("sent_date", ">", fields.Datetime.now() - RATE_WINDOW),
+        ]) < robot_api.RATE_PER_MINUTE:  # else the outbox sends it within its rate
+            messages._send(commit=False)
         message = messages[:1]
         if message.state == "sent":
             return self._notify(self.env._("Test message sent to %(robot)s.", robot=self.name), "success")
@@ -152,7 +182,8 @@ class SalesOrgRobot(models.Model):
             "type": "ir.actions.act_window",
             "name": self.env._("Outbox of %(robot)s", robot=self.name),
             "res_model": "sales.org.robot.message",
-            "view_mode": "list,form",
+            "view_mode": "list,kanban,form",
+            "views": [(False, "list"), (False, "kanban"), (False, "form")],
             "domain": [("robot_id", "=", self.id)],
             "context": {"search_default_not_sent": 1},
         }

@@ -182,22 +182,27 @@ def scrub(text, secrets=()):
     return text
 
 
+_FIELD_SECRET = re.compile(r"""((?:secret|webhook_url)['"]?\s*[:=]\s*['"])[^'"]*""")
+_DINGTALK_SECRET = re.compile(r"\bSEC[0-9a-zA-Z]{16,}")
+
+
 class ScrubWebhookFilter(logging.Filter):
-    """urllib3 logs each request's URL at the debug level, the robot's token in it: the token
-    and the signature are scrubbed from the line before any handler sees it."""
+    """At the debug level, urllib3 logs each request's URL (the robot's token in it), Odoo each
+    call's values (a robot's webhook and secret saved) and each query: the line is scrubbed of
+    them before any handler sees it. Only lines logged at an enabled level reach a filter."""
 
     def filter(self, record):
-        if record.args:
-            record.args = tuple(scrub(arg) if isinstance(arg, str) else arg for arg in record.args)
-        if isinstance(record.msg, str):
-            record.msg = scrub(record.msg)
+        message = record.getMessage()
+        scrubbed = _DINGTALK_SECRET.sub("SEC***", _FIELD_SECRET.sub(r"\1***", scrub(message)))
+        if scrubbed != message:
+            record.msg, record.args = scrubbed, ()
         return True
 
 
 def scrub_http_logs():
-    """Install the filter on the loggers of the HTTP stack, once."""
+    """Install the filter, once, on the loggers that write what is sent or saved at debug level."""
     for name in ("urllib3.connectionpool", "urllib3.connection", "urllib3.poolmanager", "urllib3.util.retry",
-                 "urllib3.response"):
+                 "urllib3.response", "odoo.api", "odoo.http.rpc.request", "odoo.sql_db"):
         logger = logging.getLogger(name)
         if not any(isinstance(existing, ScrubWebhookFilter) for existing in logger.filters):
             logger.addFilter(ScrubWebhookFilter())

@@ -20,7 +20,7 @@ api_.scrub_http_logs()
 STATES = [
     ("queued", "To Send"),
     ("sending", "Sending"),
-    ("sent", "Delivered"),
+    ("sent", "Sent to the Group"),
     ("unknown", "Not Confirmed"),
     ("failed", "Undelivered"),
     ("cancelled", "Cancelled"),
@@ -34,7 +34,10 @@ KINDS = [
     ("test", "Test Message"),
 ]
 # A day's reminder and digest are no news the next day; an approval no longer waiting is none.
-EXPIRES = {"reminder": timedelta(days=1), "digest": timedelta(days=1)}
+EXPIRES = {"reminder": timedelta(days=1), "digest": timedelta(days=1), "meeting": timedelta(days=7),
+           "target": timedelta(days=7), "test": timedelta(hours=1)}
+# The apps count a minute on their own clock; ours is read to the second: a second more, to be safe.
+RATE_WINDOW = timedelta(seconds=61)
 MAX_ATTEMPTS = 12  # back-off of 1, 2, 4 … minutes, at most an hour: about seven hours of trying
 MAX_BACKOFF_MINUTES = 60
 BATCH = 500  # messages posted, then their outcome committed, at a time
@@ -57,10 +60,11 @@ class SalesOrgRobotMessage(models.Model):
     _order = "id desc"
     _rec_name = "title"
 
-    robot_id = fields.Many2one("sales.org.robot", required=True, ondelete="cascade", index=True,
+    robot_id = fields.Many2one("sales.org.robot", required=True, ondelete="restrict", index=True,
                                readonly=True)
     team_id = fields.Many2one(related="robot_id.team_id", string="Unit")
-    company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
+    company_id = fields.Many2one("res.company", readonly=True, index=True,
+                                 help="The robot's: none for a robot of a unit outside any company.")
     kind = fields.Selection(KINDS, string="Message", required=True, readonly=True)
     key = fields.Char(string="Idempotency Key", required=True, readonly=True,
                       help="The event the message tells of: the same event is never queued twice to a robot.")
@@ -134,7 +138,7 @@ class SalesOrgRobotMessage(models.Model):
             parts = api_.split_message(robot.kind, message["title"], message["body"], mobiles)
             for number, (title, body) in enumerate(parts, 1):
                 vals_list.append({
-                    "robot_id": robot.id, "company_id": robot.company_id.id or self.env.company.id,
+                    "robot_id": robot.id, "company_id": robot.company_id.id,
                     "kind": message["kind"], "key": message["key"], "part": number, "part_count": len(parts),
                     "title": title, "body": body,
                     "expire_date": now + EXPIRES[message["kind"]] if message["kind"] in EXPIRES else False,
@@ -219,13 +223,13 @@ class SalesOrgRobotMessage(models.Model):
             ), recent AS (
                 SELECT robot_id, count(*) AS sent
                   FROM sales_org_robot_message
-                 WHERE state IN ('sent', 'sending', 'unknown') AND sent_date > %(minute_ago)s
+                 WHERE state IN ('sent', 'sending', 'unknown', 'failed') AND sent_date > %(minute_ago)s
               GROUP BY robot_id
             )
             SELECT w.id FROM waiting w LEFT JOIN recent ON recent.robot_id = w.robot_id
              WHERE w.in_turn AND w.rank <= %(rate)s - COALESCE(recent.sent, 0)
           ORDER BY w.id LIMIT %(max)s
-            """, now=now, minute_ago=now - timedelta(minutes=1), rate=api_.RATE_PER_MINUTE, max=BATCH))])
+            """, now=now, minute_ago=now - RATE_WINDOW, rate=api_.RATE_PER_MINUTE, max=BATCH))])
 
     def _send(self, commit=False, deadline=None):
         """Post these queued messages: marked as being sent first (committed when `commit`),
@@ -255,14 +259,20 @@ class SalesOrgRobotMessage(models.Model):
         with ThreadPoolExecutor(max_workers=min(WORKERS, len(queues))) as pool:
             results = [result for queue in pool.map(
                 lambda queue: _post_queue(*queue, timeout=timeout, deadline=deadline), queues) for result in queue]
-        self._record(results)
+        paused = self._record(results)
         if commit:
             self.env.cr.commit()  # pylint: disable=invalid-commit
+        if paused:
+            # apart from the outcomes, committed already: an administrator's edit of the robot at
+            # the same moment cannot undo what was posted
+            self._pause(paused)
+            if commit:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
 
     def _record(self, results):
         """Write the outcome of each message posted: [(id, outcome, answer)] with outcome one of
-        sent, rate, retry, config, failed, unknown, or None when not posted. One statement per
-        table."""
+        sent, rate, retry, config, failed, unknown, or None when not posted, in one statement.
+        Return {robot id: the app's answer} of the robots to pause."""
         now = fields.Datetime.now()
         values = []
         paused = {}
@@ -300,8 +310,8 @@ class SalesOrgRobotMessage(models.Model):
                 values.append((mid, "queued", attempt, later, None, answer))
             elif outcome == "unknown":
                 values.append((mid, "unknown", attempt, None, now, answer))
-            else:
-                values.append((mid, "failed", attempt, None, None, answer))
+            else:  # posted: counts in its robot's minute
+                values.append((mid, "failed", attempt, None, now, answer))
         self.env.cr.execute(SQL(
             """
             UPDATE sales_org_robot_message m
@@ -312,19 +322,23 @@ class SalesOrgRobotMessage(models.Model):
             """, now, self.env.uid,
             SQL(", ").join(SQL("(%s, %s, %s, %s::timestamp, %s::timestamp, %s)", *row) for row in values)))
         self.invalidate_model(["state", "attempt_count", "next_try_date", "sent_date", "last_error"])
-        if paused:
-            self.env.cr.execute(SQL(
-                """
-                UPDATE sales_org_robot r SET is_paused = TRUE, paused_reason = v.reason, paused_date = %s
-                  FROM (VALUES %s) AS v(id, reason) WHERE r.id = v.id
-                """, now, SQL(", ").join(SQL("(%s, %s)", rid, reason) for rid, reason in paused.items())))
-            self.env["sales.org.robot"].invalidate_model(["is_paused", "paused_reason", "paused_date"])
-            _logger.warning("Group robots %s paused: their app refused their address or secret.", sorted(paused))
         counts = {}
         for _mid, outcome, _answer in results:
             counts[outcome] = counts.get(outcome, 0) + 1
         _logger.info("Robot outbox: %s", ", ".join(f"{outcome or 'not posted'} {count}"
                                                     for outcome, count in sorted(counts.items(), key=str)))
+        return paused
+
+    @api.model
+    def _pause(self, paused):
+        """Pause the robots of {robot id: the app's answer}: their messages wait until corrected."""
+        self.env.cr.execute(SQL(
+            """
+            UPDATE sales_org_robot r SET is_paused = TRUE, paused_reason = v.reason, paused_date = %s
+              FROM (VALUES %s) AS v(id, reason) WHERE r.id = v.id
+            """, fields.Datetime.now(), SQL(", ").join(SQL("(%s, %s)", rid, reason) for rid, reason in paused.items())))
+        self.env["sales.org.robot"].invalidate_model(["is_paused", "paused_reason", "paused_date"])
+        _logger.warning("Group robots %s paused: their app refused their address or secret.", sorted(paused))
 
     # ------------------------------------------------------------------
     # Actions of the administrator
@@ -391,10 +405,8 @@ def _post(session, kind, webhook, secret, title, body, mobiles, timeout):
         # never connected (refused, no route, no name): not posted, tried again; connected and
         # then dropped: it may have arrived, like an answer that never comes
         return ("retry" if isinstance(reason, urllib3.exceptions.NewConnectionError) else "unknown"), text
-    except requests.exceptions.RequestException as error:  # a request the HTTP stack refuses to make
-        return "failed", api_.scrub(f"{type(error).__name__}: {error}", secrets)[:1000]
-    except Exception as error:  # noqa: BLE001 (an address the HTTP stack cannot even parse: said, not raised)
-        return "failed", api_.scrub(f"{type(error).__name__}: {error}", secrets)[:1000]
+    except Exception as error:  # noqa: BLE001 (an address the HTTP stack refuses: the robot to correct)
+        return "config", api_.scrub(f"{type(error).__name__}: {error}", secrets)[:1000]
     try:
         answer = response.json()
     except ValueError:

@@ -31,6 +31,7 @@ class TestSalesOrgRobot(SalesOrgCommon):
         cls.server = RobotServer().start()
         cls.addClassCleanup(cls.server.stop)
         cls.env["ir.config_parameter"].sudo().set_param("sales_team_org.robot_timeout", "0.5")
+        cls.env["ir.config_parameter"].sudo().set_param("sales_team_org.robot_hosts", "127.0.0.1")
         Robot = cls.env["sales.org.robot"]
         cls.dingtalk = Robot.create({
             "name": "East group", "team_id": cls.east_business.id, "kind": "dingtalk", "lang": "en_US",
@@ -448,6 +449,17 @@ class TestSalesOrgRobot(SalesOrgCommon):
         self.dingtalk.write({"kind": "wecom", "webhook_url": self.server.add_wecom("was-dingtalk")})
         self.assertFalse(self.dingtalk.secret)
 
+    def test_history_kept(self):
+        """A robot that has sent keeps its outbox: archived, not deleted; another company's
+        administrator cannot move it to their unit, nor one of theirs to another company's."""
+        self.queue(self.dingtalk)
+        with self.assertRaises(UserError):
+            self.dingtalk.with_user(self.admin).unlink()
+        other = self.env["res.company"].create({"name": "T Other Company"})
+        other_unit = self.env["crm.team"].create({"name": "T Other Unit", "company_id": other.id})
+        with self.assertRaises(AccessError):
+            self.wecom.with_user(self.admin).write({"team_id": other_unit.id})
+
     def test_robot_form(self):
         """The administrator adds a robot in its form, as the screen offers it."""
         with Form(self.env["sales.org.robot"].with_user(self.admin)) as form:
@@ -462,14 +474,27 @@ class TestSalesOrgRobot(SalesOrgCommon):
 
     def test_webhook_checked(self):
         Robot = self.env["sales.org.robot"]
-        for vals in (
-            {"kind": "dingtalk", "webhook_url": "https://oapi.dingtalk.com/robot/send"},
-            {"kind": "dingtalk", "webhook_url": "http://oapi.dingtalk.com/robot/send?access_token=x"},
-            {"kind": "dingtalk", "webhook_url": "ftp://127.0.0.1/robot/send?access_token=x"},
-            {"kind": "wecom", "webhook_url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?access_token=x"},
+        for webhook in (
+            "https://oapi.dingtalk.com/robot/send",  # no token
+            "http://oapi.dingtalk.com/robot/send?access_token=x",  # in clear
+            "https://oapi.dingtalk.com.evil.test/robot/send?access_token=x",  # not the app
+            "https://10.0.0.1/robot/send?access_token=x",
+            "https://oapi.dingtalk.com/web/other?access_token=x",
+            "https://oapi.dingtalk.com:8443/robot/send?access_token=x",
+            "ftp://127.0.0.1/robot/send?access_token=x",
+            "http://127.1:8431\\@127.0.0.1/robot/send?access_token=x",  # read apart by the HTTP stack
+            "http://user@127.0.0.1/robot/send?access_token=x",
+            "http://127.0.0.1/robot/send?access_token=x#drops-the-signature",
+            "http://127.0.0.1:99999/robot/send?access_token=x",
+            "http://[::1/robot/send?access_token=x",
+            "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=x",  # WeCom's, for a DingTalk robot
         ):
-            with self.assertRaises(ValidationError), self.cr.savepoint():
-                Robot.create(dict(vals, name="Bad", team_id=self.east.id))
+            with self.subTest(webhook=webhook), self.assertRaises(ValidationError), self.cr.savepoint():
+                Robot.create({"name": "Bad", "team_id": self.east.id, "kind": "dingtalk", "webhook_url": webhook})
+        Robot.create({"name": "Good", "team_id": self.east.id, "kind": "dingtalk",
+                      "webhook_url": "https://oapi.dingtalk.com/robot/send?access_token=x"})
+        Robot.create({"name": "Good", "team_id": self.east.id, "kind": "wecom",
+                      "webhook_url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=x"})
 
     def test_send_a_test_message(self):
         with freeze_time(NOW):
