@@ -111,6 +111,19 @@ class TestSalesOrgRobotApprovals(RobotEventsCommon):
         self.assertEqual(trip.state, "approved")
         self.assertEqual(self.queued(business | north, "approval"), messages, "a decision is not a waiting step")
 
+    def test_told_where_it_is_decided(self):
+        """Each step in the group of the unit its deciding leader sits in, not the requester's:
+        the regional director's step in the region's group."""
+        business = self.robot(self.east_business)
+        east = self.robot(self.east)
+        trip = self.submitted(self.rep_shanghai, 5000)
+        trip.with_user(self.supervisor).action_approve()
+        trip.with_user(self.manager).action_approve()
+        step = self.pending(trip)
+        self.assertEqual(step.approver_id, self.regional_east)
+        self.assertEqual(len(self.queued(business, "approval")), 2, "the supervisor's and the manager's")
+        self.assertRecordValues(self.queued(east, "approval"), [{"key": f"approval:{step.id}", "mobiles": "13800000003"}])
+
     def test_own_group_first_switched_off_and_archived_skipped(self):
         shanghai = self.robot(self.shanghai)
         business = self.robot(self.east_business)
