@@ -188,7 +188,7 @@ class SalesOrgRobotMessage(models.Model):
                     OR (m.state = 'queued' AND m.expire_date < %(now)s)
                     OR (m.state = 'queued' AND m.kind = 'approval' AND NOT EXISTS (
                             SELECT 1 FROM sales_org_approval_step s
-                             WHERE s.id = split_part(m.key, ':', 2)::int AND s.state = 'pending')))
+                             WHERE m.key = 'approval:' || s.id AND s.state = 'pending')))
          RETURNING m.id, m.state, r.lang
             """, now=now, stale=now - SENDING_STALE))
         if not rows:
