@@ -21,7 +21,8 @@ TOPICS = {
 }
 # Where each app's robots live: the webhook goes there, over https, and nowhere else. The
 # system parameter `sales_team_org.robot_hosts` (comma-separated, the system administrator's)
-# adds hosts reached as they are written, http included: a relay of the company's, a test server.
+# adds hosts reached as they are written, http and any path included: a relay of the company's,
+# a test server.
 APP_HOSTS = {"dingtalk": ("oapi.dingtalk.com", "/robot/send"), "wecom": ("qyapi.weixin.qq.com", "/cgi-bin/webhook/send")}
 
 _logger = logging.getLogger(__name__)
@@ -103,10 +104,10 @@ class SalesOrgRobot(models.Model):
             # as the HTTP stack reads it, and as the standard library does: both must agree
             sent, read = urllib3.util.parse_url(webhook), urllib.parse.urlsplit(webhook)
             sane = (sent.host == read.hostname and sent.port == read.port and not sent.auth and not sent.fragment
-                    and "\\" not in webhook and "@" not in webhook and sent.path == path
+                    and "\\" not in webhook and "@" not in webhook
                     and bool(urllib.parse.parse_qs(read.query).get(param)))
-            app = sent.scheme == "https" and sent.host == host and sent.port in (None, 443)
-            relay = sent.host in extra and sent.scheme in ("http", "https")
+            app = sent.scheme == "https" and sent.host == host and sent.port in (None, 443) and sent.path == path
+            relay = sent.host in extra and sent.scheme in ("http", "https")  # at its own path
             valid = sane and (app or relay)
         except (ValueError, urllib3.exceptions.LocationParseError):
             valid = False
@@ -120,6 +121,15 @@ class SalesOrgRobot(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         return super().create([self._without_secret_of_wecom(vals) for vals in vals_list])
+
+    @api.constrains("lang")
+    def _check_lang(self):
+        installed = dict(self.env["res.lang"].get_installed())
+        for robot in self:
+            if robot.lang not in installed:
+                raise ValidationError(self.env._(
+                    "The language %(lang)s of %(robot)s is not installed: install it first, or choose another.",
+                    lang=robot.lang, robot=robot.name))
 
     def write(self, vals):
         res = super().write(self._without_secret_of_wecom(vals))
@@ -175,6 +185,7 @@ class SalesOrgRobot(models.Model):
         self._check_admin()
         self.sudo().write({"is_paused": False, "paused_reason": False, "paused_date": False})
         self.env.ref("sales_team_org.ir_cron_robot_outbox")._trigger()
+        return True
 
     def action_view_messages(self):
         self.ensure_one()

@@ -352,6 +352,7 @@ class SalesOrgRobotMessage(models.Model):
             raise UserError(self.env._("Only failed, cancelled or not confirmed messages are sent again."))
         again.sudo().write({"state": "queued", "attempt_count": 0, "next_try_date": False, "sent_date": False})
         self.env.ref("sales_team_org.ir_cron_robot_outbox").sudo()._trigger()
+        return True
 
     def action_cancel(self):
         self._check_admin()
@@ -359,6 +360,7 @@ class SalesOrgRobotMessage(models.Model):
         if not cancelled:
             raise UserError(self.env._("Only waiting, failed or not confirmed messages are cancelled."))
         cancelled.sudo().write({"state": "cancelled", "next_try_date": False})
+        return True
 
     def _check_admin(self):
         self.check_access("read")

@@ -28,6 +28,9 @@ MAIL_FIELDS = {"message_follower_ids", "message_ids", "activity_ids", "website_m
 # XML-RPC fault codes of a refusal: a user error (validation included), access denied, an access
 # error. Code 1 is an application error (a TypeError…): a bug, never a refusal.
 REFUSALS = (2, 3, 4)
+# A group robot's webhook: a closed port of this machine, so that a test message fails at once
+# and nothing leaves it; with either app's parameter, so that its app may change
+ROBOT_URL = "http://127.0.0.1:9/robot/send?access_token=t&key=t"
 
 
 # Who may write a field, given a cell: the role trying and the facts of the record.
@@ -439,6 +442,16 @@ ALLOW = {
         "action_count", "open_action_count", "days_to_close", "company_id", "user_id")},
     **{("sales.complaint.monthly", f): creator for f in ("month", "region_id")},
     ("sales.complaint.monthly", "company_id"): nobody,
+    # Group robots: the sales administrator's configuration; paused and resumed by the outbox and
+    # its actions only. The outbox is written by its scheduled action alone (send again, cancel)
+    **{("sales.org.robot", f): sales_admin for f in (
+        "name", "active", "team_id", "kind", "webhook_url", "secret", "lang", "send_digest", "send_reminder",
+        "send_approval", "send_meeting", "send_target")},
+    **{("sales.org.robot", f): nobody for f in (
+        "company_id", "is_paused", "paused_reason", "paused_date", "message_ids")},
+    **{("sales.org.robot.message", f): nobody for f in (
+        "robot_id", "company_id", "kind", "key", "part", "part_count", "title", "body", "mobiles", "state",
+        "attempt_count", "next_try_date", "sent_date", "last_error")},
 }
 # Written with the value it has (the author's own unit): an allowed write changes nothing.
 SAME_VALUE = {("sales.daily.report", "team_id"), ("sales.business.trip", "team_id"),
@@ -888,6 +901,16 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
         cls.complaint_of["rep_closed"].with_user(cls.director).action_close()
         cls.complaint_action = cls.complaint_of["rep_open"].action_ids
         cls.complaint_monthly = env["sales.complaint.monthly"].with_user(cls.regional_east).create({})
+        # Group robots: the East business unit's, with a message it failed to send, and company B's;
+        # a second language for their messages
+        env["res.lang"]._activate_lang("zh_CN")
+        env["ir.config_parameter"].set_param("sales_team_org.robot_hosts", "127.0.0.1")
+        cls.robot, cls.b_robot = env["sales.org.robot"].create([
+            {"name": f"T {team.name} group", "team_id": team.id, "kind": "dingtalk", "lang": "en_US",
+             "webhook_url": ROBOT_URL} for team in (cls.east_business, cls.b_hq)])
+        cls.robot_message = env["sales.org.robot.message"]._enqueue([{
+            "robot": cls.robot, "kind": "digest", "key": "t:matrix", "title": "T Digest", "body": "T Figures"}])
+        cls.robot_message.write({"state": "failed", "attempt_count": 12, "last_error": "HTTP 500: T Down"})
         env.flush_all()
         Status = env["sales.daily.report.status"]
 
@@ -1034,6 +1057,8 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             "sales.complaint.report": {"rep_open's": (env["sales.complaint.report"].search([
                 ("complaint_id", "=", cls.complaint_of["rep_open"].id)]), unit_facts("A"))},
             "sales.complaint.monthly": {"regional's": (cls.complaint_monthly, {"author": "regional"})},
+            "sales.org.robot": {"East's": (cls.robot, unit_facts("A")), "B HQ's": (cls.b_robot, unit_facts("B"))},
+            "sales.org.robot.message": {"East's failed": (cls.robot_message, unit_facts("A"))},
         }
         # XML-RPC with API keys: a password check costs 600,000 hashing rounds each time the
         # caches are cleared, an API key 6,000
@@ -1140,6 +1165,7 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             "sales.sample": self.sample_of["clerk_sent"],
             "sales.competitor": self.spare_competitor,
             "res.currency": self.env.ref("base.USD"),
+            "sales.org.robot": self.b_robot,
         }
         special = {
             ("sales.daily.report", "team_id"): lambda: record.sudo().team_id,  # the author's own unit
@@ -1165,6 +1191,8 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
         if (record._name, fname) == ("sales.complaint", "action_ids"):  # an action, given to its reporter
             return [[Command.CREATE.value, 0, {"description": "RPC", "owner_id": self.rep_shanghai.id,
                                                "date_deadline": fields.Date.to_string(self.env.company._sales_org_today())}]]
+        if (record._name, fname) == ("sales.org.robot", "webhook_url"):  # another closed port
+            return ROBOT_URL.replace(":9/", ":7/")
         if (record._name, fname) == ("sales.complaint.action", "date_deadline"):  # from today on
             return fields.Date.to_string(self.env.company._sales_org_today() + timedelta(days=1))
         if (record._name, fname) == ("sales.commission.rule", "date_to"):  # after it starts
@@ -1245,6 +1273,17 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
                         elif record._fields[fname].type not in ("one2many", "many2many") \
                                 and (model, fname) not in SAME_VALUE:
                             self.assertNotEqual(after, before, "an allowed write is written")
+
+    def test_moved_into_another_company(self):
+        """A robot's company is its unit's: moved into a unit of a company the writer is not in,
+        refused as its create would be (its webhook would take that company's figures)."""
+        for role in ROLES:
+            with self.subTest(cell=f"{role} × sales.org.robot.team_id of East's × into B HQ"):
+                accepted, after = self.attempt(role, "sales.org.robot", "write",
+                                               [self.robot.ids, {"team_id": self.b_hq.id}],
+                                               check=lambda: self.robot.sudo().company_id)
+                self.assertFalse(accepted, "moved into another company")
+                self.assertEqual(after, self.company_a)
 
     # ------------------------------------------------------------------
     # Create, delete
@@ -1623,6 +1662,21 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             ("sales.complaint.monthly", "an analysis", lambda r: {}, everyone),
             ("sales.complaint.monthly", "in another company", lambda r: {"company_id": other_company(r)}, set()),
             ("sales.complaint.report", "a row", lambda r: {}, set()),
+            ("sales.org.robot", "a robot", lambda r: {
+                "name": "RPC", "team_id": self.north.id, "webhook_url": ROBOT_URL}, {"admin"}),
+            ("sales.org.robot", "already paused", lambda r: {
+                "name": "RPC", "team_id": self.north.id, "webhook_url": ROBOT_URL, "is_paused": True}, set()),
+            ("sales.org.robot", "for a unit of another company", lambda r: {
+                "name": "RPC", "team_id": (self.b_hq if r != "outsider" else self.north).id,
+                "webhook_url": ROBOT_URL}, set()),
+            ("sales.org.robot", "with a webhook in clear", lambda r: {
+                "name": "RPC", "team_id": self.north.id,
+                "webhook_url": "http://oapi.dingtalk.com/robot/send?access_token=t"}, set()),
+            ("sales.org.robot", "in a language not installed", lambda r: {
+                "name": "RPC", "team_id": self.north.id, "webhook_url": ROBOT_URL, "lang": "fr_BE"}, set()),
+            ("sales.org.robot.message", "a message", lambda r: {
+                "robot_id": self.robot.id, "company_id": self.company_a.id, "kind": "digest", "key": "rpc",
+                "title": "RPC", "body": "RPC"}, set()),
         ]
         for model, label, values, allowed in creates:
             for role in ROLES:
@@ -1730,6 +1784,9 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             (self.complaint_action, set()),
             (self.spare_complaint_category, {"admin"}),
             (self.complaint_category, set()),  # complaints have it
+            (self.robot, set()),  # it has sent: archived, its outbox kept
+            (self.b_robot, set()),
+            (self.robot_message, set()),  # cancelled, not deleted
             *((record, set()) for model in ("sales.customer.classification", "sales.daily.digest",
                                             "sales.daily.report.status", "sales.org.figure",
                                             "sales.org.assignment", "sales.customer.classify",
@@ -1959,6 +2016,14 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
               for log in ("complaint", "market_info", "collection_call", "sample", "visit")),
             (self.customer, "action_view_sales_complaints", set(ROLES)),
             (self.orders[self.rep_shanghai], "action_view_sales_complaints", {"rep", *LEADERS_OF_REP}),
+            (self.robot, "action_send_test", {"admin"}),  # refused by the closed port: said, not raised
+            (self.robot, "action_resume", {"admin"}),
+            (self.robot, "action_view_messages", {"admin"}),
+            (self.b_robot, "action_send_test", set()),
+            (self.b_robot, "action_resume", set()),
+            (self.b_robot, "action_view_messages", set()),
+            (self.robot_message, "action_send_again", {"admin"}),
+            (self.robot_message, "action_cancel", {"admin"}),
         ]
         tried = {(record._name, method) for record, method, _allowed in calls}
         # create/write/unlink are the matrices above; message_subscribe and default_get below;
