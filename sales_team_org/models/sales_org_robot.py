@@ -89,10 +89,16 @@ class SalesOrgRobot(models.Model):
             robot.waiting_count = counts.get((robot.id, "queued"), 0) + counts.get((robot.id, "sending"), 0)
             robot.failed_count = counts.get((robot.id, "failed"), 0) + counts.get((robot.id, "unknown"), 0)
 
-    @api.constrains("kind", "webhook_url", "secret")
+    @api.constrains("kind", "webhook_url", "secret", "active")
     def _check_webhook(self):
         for robot in self.sudo():
             robot._check_webhook_url()
+        # one group's robot is one record: its 20 messages a minute are counted on it
+        for robot in self.sudo().filtered("active"):
+            if self.sudo().search_count([("webhook_url", "=", robot.webhook_url), ("id", "!=", robot.id)], limit=1):
+                raise ValidationError(self.env._(
+                    "%(robot)s has the webhook of another robot: a group's robot is added once, to the unit "
+                    "whose group it is.", robot=robot.name))
 
     def _check_webhook_url(self):
         webhook = self.webhook_url or ""

@@ -9,7 +9,7 @@ import requests
 import urllib3
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, create_index
 
 from . import sales_org_robot_api as api_
@@ -218,6 +218,7 @@ class SalesOrgRobotMessage(models.Model):
                        bool_and(m.next_try_date IS NULL OR m.next_try_date <= %(now)s) OVER w AS in_turn
                   FROM sales_org_robot_message m
                   JOIN sales_org_robot r ON r.id = m.robot_id AND r.active AND NOT COALESCE(r.is_paused, FALSE)
+                  JOIN crm_team t ON t.id = r.team_id AND t.active
                  WHERE m.state = 'queued'
                 WINDOW w AS (PARTITION BY m.robot_id ORDER BY m.id)
             ), recent AS (
@@ -249,15 +250,20 @@ class SalesOrgRobotMessage(models.Model):
             # claimed before posting, whatever happens next: a message is never posted twice
             self.env.cr.commit()  # pylint: disable=invalid-commit
         timeout = float(self.env["ir.config_parameter"].sudo().get_param("sales_team_org.robot_timeout", 10))
-        queues = []
+        queues, refused = [], []
         for robot, theirs in messages.grouped("robot_id").items():
             robot = robot.sudo()
+            try:  # its address as allowed now, not only when it was saved
+                robot._check_webhook_url()
+            except ValidationError as error:
+                refused += [(message.id, "config", str(error)) for message in theirs]
+                continue
             queues.append((robot.kind, robot.webhook_url, robot.secret if robot.kind == "dingtalk" else None,
                            [(message.id, message.title, message.body, (message.mobiles or "").split(",")
                              if message.mobiles else []) for message in theirs]))
         # HTTP only in the threads; the database only here
-        with ThreadPoolExecutor(max_workers=min(WORKERS, len(queues))) as pool:
-            results = [result for queue in pool.map(
+        with ThreadPoolExecutor(max_workers=max(1, min(WORKERS, len(queues)))) as pool:
+            results = refused + [result for queue in pool.map(
                 lambda queue: _post_queue(*queue, timeout=timeout, deadline=deadline), queues) for result in queue]
         paused = self._record(results)
         if commit:

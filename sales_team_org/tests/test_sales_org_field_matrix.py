@@ -451,7 +451,7 @@ ALLOW = {
         "company_id", "is_paused", "paused_reason", "paused_date", "message_ids")},
     **{("sales.org.robot.message", f): nobody for f in (
         "robot_id", "company_id", "kind", "key", "part", "part_count", "title", "body", "mobiles", "state",
-        "attempt_count", "next_try_date", "sent_date", "last_error")},
+        "attempt_count", "next_try_date", "expire_date", "sent_date", "last_error")},
 }
 # Written with the value it has (the author's own unit): an allowed write changes nothing.
 SAME_VALUE = {("sales.daily.report", "team_id"), ("sales.business.trip", "team_id"),
@@ -907,7 +907,7 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
         env["ir.config_parameter"].set_param("sales_team_org.robot_hosts", "127.0.0.1")
         cls.robot, cls.b_robot = env["sales.org.robot"].create([
             {"name": f"T {team.name} group", "team_id": team.id, "kind": "dingtalk", "lang": "en_US",
-             "webhook_url": ROBOT_URL} for team in (cls.east_business, cls.b_hq)])
+             "webhook_url": ROBOT_URL.replace("token=t", f"token={team.id}")} for team in (cls.east_business, cls.b_hq)])
         cls.robot_message = env["sales.org.robot.message"]._enqueue([{
             "robot": cls.robot, "kind": "digest", "key": "t:matrix", "title": "T Digest", "body": "T Figures"}])
         cls.robot_message.write({"state": "failed", "attempt_count": 12, "last_error": "HTTP 500: T Down"})
@@ -1663,17 +1663,17 @@ class TestSalesOrgFieldMatrix(HttpCase, SalesOrgCommon):
             ("sales.complaint.monthly", "in another company", lambda r: {"company_id": other_company(r)}, set()),
             ("sales.complaint.report", "a row", lambda r: {}, set()),
             ("sales.org.robot", "a robot", lambda r: {
-                "name": "RPC", "team_id": self.north.id, "webhook_url": ROBOT_URL}, {"admin"}),
+                "name": "RPC", "team_id": self.north.id, "webhook_url": ROBOT_URL.replace(":9/", ":5/")}, {"admin"}),
             ("sales.org.robot", "already paused", lambda r: {
-                "name": "RPC", "team_id": self.north.id, "webhook_url": ROBOT_URL, "is_paused": True}, set()),
+                "name": "RPC", "team_id": self.north.id, "webhook_url": ROBOT_URL.replace(":9/", ":5/"), "is_paused": True}, set()),
             ("sales.org.robot", "for a unit of another company", lambda r: {
                 "name": "RPC", "team_id": (self.b_hq if r != "outsider" else self.north).id,
-                "webhook_url": ROBOT_URL}, set()),
+                "webhook_url": ROBOT_URL.replace(":9/", ":5/")}, set()),
             ("sales.org.robot", "with a webhook in clear", lambda r: {
                 "name": "RPC", "team_id": self.north.id,
                 "webhook_url": "http://oapi.dingtalk.com/robot/send?access_token=t"}, set()),
             ("sales.org.robot", "in a language not installed", lambda r: {
-                "name": "RPC", "team_id": self.north.id, "webhook_url": ROBOT_URL, "lang": "fr_BE"}, set()),
+                "name": "RPC", "team_id": self.north.id, "webhook_url": ROBOT_URL.replace(":9/", ":5/"), "lang": "fr_BE"}, set()),
             ("sales.org.robot.message", "a message", lambda r: {
                 "robot_id": self.robot.id, "company_id": self.company_a.id, "kind": "digest", "key": "rpc",
                 "title": "RPC", "body": "RPC"}, set()),

@@ -444,6 +444,22 @@ class TestSalesOrgRobot(SalesOrgCommon):
         with self.assertRaises(AccessError):
             message.with_user(self.manager).action_send_again()
 
+    def test_address_checked_again_when_sending(self):
+        """A host no longer allowed (the system parameter changed) is not posted to: the robot is
+        paused, its message waits."""
+        message = self.queue(self.wecom)
+        self.env["ir.config_parameter"].sudo().set_param("sales_team_org.robot_hosts", "")
+        self.run_outbox()
+        self.assertFalse(self.server.requests)
+        self.assertEqual(message.state, "queued")
+        self.assertTrue(self.wecom.is_paused)
+
+    def test_one_robot_per_group(self):
+        """A group's webhook on two robots would post more than its 20 a minute: refused."""
+        with self.assertRaises(ValidationError):
+            self.env["sales.org.robot"].create({"name": "Same group", "team_id": self.east.id, "kind": "wecom",
+                                                "webhook_url": self.wecom.webhook_url})
+
     def test_wecom_keeps_no_secret(self):
         """A DingTalk robot turned into a WeCom one loses its signing secret (WeCom signs nothing)."""
         self.dingtalk.write({"kind": "wecom", "webhook_url": self.server.add_wecom("was-dingtalk")})

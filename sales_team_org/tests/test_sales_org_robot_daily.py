@@ -1,3 +1,4 @@
+import itertools
 from datetime import date
 
 from freezegun import freeze_time
@@ -13,6 +14,9 @@ WEDNESDAY = date(2026, 11, 25)
 AFTER_REMINDER_HOUR = "2026-11-25 10:00:00"
 AFTER_DIGEST_HOUR = "2026-11-25 12:00:00"
 BOARD = "/odoo/action-sales_team_org.sales_daily_report_status_action"
+
+
+TOKENS = itertools.count()  # each robot its own group's webhook
 
 
 @tagged("post_install", "-at_install")
@@ -40,7 +44,7 @@ class TestSalesOrgRobotDaily(SalesOrgCommon):
     def robot(self, team, name=None, **vals):
         return self.env["sales.org.robot"].create({
             "name": name or f"Group of {team.name}", "team_id": team.id, "kind": "dingtalk",
-            "webhook_url": f"https://oapi.dingtalk.com/robot/send?access_token=t{team.id}", "lang": "en_US",
+            "webhook_url": f"https://oapi.dingtalk.com/robot/send?access_token=t{team.id}-{next(TOKENS)}", "lang": "en_US",
             **vals,
         })
 

@@ -1,6 +1,7 @@
 """The events the group robots tell: a request waiting for its approver, the minutes of a weekly
 meeting once confirmed, the achievement of the month's targets once the month is closed. Only the
 outbox is read: nothing is sent."""
+import itertools
 from contextlib import nullcontext
 from datetime import date, datetime, time, timedelta
 
@@ -17,6 +18,7 @@ AUGUST = {"period_type": "month", "date_from": date(2026, 8, 1), "date_to": date
 Q4 = {"period_type": "quarter", "date_from": date(2026, 10, 1), "date_to": date(2026, 12, 31)}
 # 00:30 on 1 November 2026 in Shanghai: October is over
 OCTOBER_CLOSED = "2026-10-31 16:30:00"
+TOKENS = itertools.count()  # each robot its own group's webhook
 
 
 class RobotEventsCommon(SalesTargetCommon):
@@ -37,7 +39,7 @@ class RobotEventsCommon(SalesTargetCommon):
     def robot(cls, unit, lang="en_US", **vals):
         return cls.env["sales.org.robot"].create({
             "name": f"T {unit.name} group", "team_id": unit.id, "kind": "dingtalk", "lang": lang,
-            "webhook_url": f"https://oapi.dingtalk.com/robot/send?access_token=t{unit.id}", **vals,
+            "webhook_url": f"https://oapi.dingtalk.com/robot/send?access_token=t{unit.id}-{next(TOKENS)}", **vals,
         })
 
     def queued(self, robots, kind):
