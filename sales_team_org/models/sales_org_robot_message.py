@@ -208,7 +208,9 @@ class SalesOrgRobotMessage(models.Model):
 
     @api.model
     def _due(self):
-        """The messages to post now: one query."""
+        """The messages to post now: one query. A robot whose app may have taken messages lately
+        without answering (not confirmed) is held 1, 2, 4 … minutes after the last, the longer the
+        more of them in the last two hours: not posted to one after the other in the same silence."""
         now = fields.Datetime.now()
         return self.browse([mid for mid, in self.env.execute_query(SQL(
             """
@@ -226,11 +228,19 @@ class SalesOrgRobotMessage(models.Model):
                   FROM sales_org_robot_message
                  WHERE state IN ('sent', 'sending', 'unknown', 'failed') AND sent_date > %(minute_ago)s
               GROUP BY robot_id
+            ), silent AS (
+                SELECT robot_id
+                  FROM sales_org_robot_message
+                 WHERE state = 'unknown' AND sent_date > %(hours_ago)s
+              GROUP BY robot_id
+                HAVING max(sent_date) + LEAST(power(2, count(*) - 1), %(most)s) * INTERVAL '1 minute' > %(now)s
             )
             SELECT w.id FROM waiting w LEFT JOIN recent ON recent.robot_id = w.robot_id
              WHERE w.in_turn AND w.rank <= %(rate)s - COALESCE(recent.sent, 0)
+               AND w.robot_id NOT IN (SELECT robot_id FROM silent)
           ORDER BY w.id LIMIT %(max)s
-            """, now=now, minute_ago=now - RATE_WINDOW, rate=api_.RATE_PER_MINUTE, max=BATCH))])
+            """, now=now, minute_ago=now - RATE_WINDOW, rate=api_.RATE_PER_MINUTE, max=BATCH,
+            hours_ago=now - timedelta(hours=2), most=MAX_BACKOFF_MINUTES))])
 
     def _send(self, commit=False, deadline=None):
         """Post these queued messages: marked as being sent first (committed when `commit`),
@@ -285,16 +295,6 @@ class SalesOrgRobotMessage(models.Model):
         messages = self.browse([mid for mid, _outcome, _answer in results])
         attempts = {message.id: message.attempt_count for message in messages}
         robots = {message.id: message.robot_id for message in messages}
-        # a robot whose app may have taken a message without answering: its next ones wait, the
-        # longer the more it happened lately, not posted one after the other into the same silence
-        silent = {robots[mid] for mid, outcome, _answer in results if outcome == "unknown"}
-        wait = {}
-        if silent:
-            recent = dict(self.env.execute_query(SQL(
-                "SELECT robot_id, count(*) FROM sales_org_robot_message WHERE robot_id IN %s AND state = 'unknown' "
-                "AND sent_date > %s GROUP BY robot_id", tuple(robot.id for robot in silent), now - timedelta(hours=2))))
-            wait = {robot: now + timedelta(minutes=min(2 ** recent.get(robot.id, 0), MAX_BACKOFF_MINUTES))
-                    for robot in silent}
         for mid, outcome, answer in results:
             attempt = attempts[mid] + 1
             message = messages.browse(mid)
@@ -306,7 +306,7 @@ class SalesOrgRobotMessage(models.Model):
             if outcome == "sent":
                 values.append((mid, "sent", attempt, None, now, answer))
             elif outcome in (None, "rate"):  # not posted, or refused for the rate only: not an attempt
-                later = now + timedelta(minutes=1) if outcome == "rate" else wait.get(robots[mid])
+                later = now + timedelta(minutes=1) if outcome == "rate" else None
                 values.append((mid, "queued", attempts[mid], later, None, answer))
             elif outcome == "config":
                 values.append((mid, "queued", attempts[mid], None, None, answer))
