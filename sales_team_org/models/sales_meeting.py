@@ -620,12 +620,10 @@ class SalesMeeting(models.Model):
         meetings = self.filtered(lambda meeting: meeting.team_id.id in robots_of)
         if not meetings:
             return
-        robots = self.env["sales.org.robot"].sudo().union(*robots_of.values())
         base_url = meetings[:1].get_base_url()
         totals = {line.meeting_id.id: line for line in meetings.figure_ids if not line.user_id}
         messages = []
-        for lang_robots in robots.grouped("lang").values():
-            env = lang_robots[:1]._lang_env()
+        for env, lang_robots in self.env["sales.org.robot"]._by_language(robots_of):
             for meeting in meetings.with_env(env):
                 theirs = robots_of[meeting.team_id.id] & lang_robots
                 if theirs:

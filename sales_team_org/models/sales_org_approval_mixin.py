@@ -461,11 +461,9 @@ class SalesOrgApprovalMixin(models.AbstractModel):
         steps = steps.filtered(lambda step: units[step.id] in robots_of)
         if not steps:
             return
-        robots = self.env["sales.org.robot"].sudo().union(*(robots_of[units[step.id]] for step in steps))
         base_url = documents[:1].get_base_url()
         messages = []
-        for lang_robots in robots.grouped("lang").values():
-            env = lang_robots[:1]._lang_env()
+        for env, lang_robots in self.env["sales.org.robot"]._by_language(robots_of):
             request = env["ir.model"]._get(self._name).name
             names = dict(zip(documents.ids, documents.with_env(env).mapped("display_name")))
             for step in steps:

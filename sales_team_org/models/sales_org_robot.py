@@ -257,6 +257,13 @@ class SalesOrgRobot(models.Model):
         return {unit_id: robots.browse(robot_ids).with_prefetch(robots._prefetch_ids)
                 for unit_id, (_path, robot_ids) in deepest.items()}
 
+    @api.model
+    def _by_language(self, robots_of):
+        """[(an environment in a language, the robots writing in it)] of the robots of {unit id:
+        robots}: each message is written once per language, then queued to each robot."""
+        robots = self.sudo().union(*robots_of.values())
+        return [(theirs[:1]._lang_env(), theirs) for theirs in robots.grouped("lang").values()]
+
     def _lang_env(self):
         """An environment in the robot's language, or in English once that language is
         deactivated: a message is never held up by it."""

@@ -537,12 +537,10 @@ class SalesTarget(models.Model):
         targets = self.filtered(lambda target: target.team_id.id in robots_of)
         if not targets:
             return
-        robots = self.env["sales.org.robot"].sudo().union(*robots_of.values())
         base_url = targets[:1].get_base_url()
         groups = targets.grouped(lambda target: (target.team_id, target.date_from))
         messages = []
-        for lang_robots in robots.grouped("lang").values():
-            env = lang_robots[:1]._lang_env()
+        for env, lang_robots in self.env["sales.org.robot"]._by_language(robots_of):
             metrics = dict(self._fields["metric"]._description_selection(env))
             for (unit, month), theirs in groups.items():
                 unit_robots = robots_of[unit.id] & lang_robots
