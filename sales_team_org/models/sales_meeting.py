@@ -653,10 +653,10 @@ class SalesMeeting(models.Model):
         if self.problem_ids:
             lines += ["", "**" + env._("Problems") + "**"]
             for problem in self.problem_ids:
-                line = escape(" ".join(problem.problem.split()))
+                line = escape(problem.problem)
                 if problem.solution:
                     line = env._("%(problem)s → %(solution)s", problem=line,
-                                 solution=escape(" ".join(problem.solution.split())))
+                                 solution=escape(problem.solution))
                 lines.append(f"- {line}")
         if self.action_ids:
             lines += ["", "**" + env._("Action items") + "**"]

@@ -410,9 +410,10 @@ class SalesOrgApprovalMixin(models.AbstractModel):
 
     def _approval_robot_units(self, steps):
         """{step id: the unit where it is decided}: of the units of the step's leader (its approver
-        without one), the nearest above the document's unit, else above one of the requester's
-        units, else their first; without any, the document's unit or the requester's first. Never
-        merely the document's unit, which its requester chooses. One query."""
+        without one), preferably one at or above the document's unit, else one at or above one of
+        the requester's units, the deepest such first; without any, the document's unit or the
+        requester's first. Never merely the document's unit, which its requester chooses. One
+        query."""
         self.env["crm.team.member"].flush_model(["user_id", "crm_team_id", "active"])
         self.env["crm.team"].flush_model(["active", "parent_path"])
         unit = self._sales_org_unit_field
@@ -450,9 +451,10 @@ class SalesOrgApprovalMixin(models.AbstractModel):
     def _approval_tell_robots(self, steps):
         """Queue, for each of these pending steps of documents of `self`, a message to the group
         robots where it is decided: those of the unit of the deciding leader (see
-        `_approval_robot_units`) or, without any, of the nearest unit above with robots sending
-        approvals; its approver @-mentioned by mobile. A constant
-        number of queries whatever the number of steps."""
+        `_approval_robot_units`) or, without any robot, of the nearest unit above with some (see
+        `sales.org.robot._nearest_for_units`: a group with approvals switched off stops there);
+        its approver @-mentioned by mobile. A constant number of queries whatever the number of
+        steps."""
         if not steps:
             return
         documents = self.browse(list(dict.fromkeys(steps.mapped("res_id"))))

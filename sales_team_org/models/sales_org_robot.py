@@ -4,8 +4,6 @@ import uuid
 
 import urllib3
 
-from . import sales_org_robot_api as robot_api
-from .sales_org_robot_message import RATE_WINDOW
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -91,7 +89,7 @@ class SalesOrgRobot(models.Model):
 
     @api.constrains("kind", "webhook_url", "secret", "active")
     def _check_webhook(self):
-        for robot in self.sudo():
+        for robot in self.sudo().filtered("active"):  # an archived one may keep an address no longer allowed
             robot._check_webhook_url()
         # one group's robot is one record: its 20 messages a minute are counted on it
         for robot in self.sudo().filtered("active"):
@@ -138,6 +136,8 @@ class SalesOrgRobot(models.Model):
                     lang=robot.lang, robot=robot.name))
 
     def write(self, vals):
+        if "secret" in vals and "kind" not in vals and all(robot.kind == "wecom" for robot in self):
+            vals = dict(vals, secret=False)
         res = super().write(self._without_secret_of_wecom(vals))
         if "team_id" in vals and not self.env.su:
             self.check_access("write")  # moved to a unit of another company: refused as a create is
@@ -172,9 +172,10 @@ class SalesOrgRobot(models.Model):
             "body": env._("Test message from Odoo to %(robot)s of %(unit)s: this group will receive its unit's "
                           "messages here.", robot=self.name, unit=self.team_id.with_env(env).display_name),
         }])
-        if self.env["sales.org.robot.message"].sudo().search_count([
-            ("robot_id", "=", self.id), ("sent_date", ">", fields.Datetime.now() - RATE_WINDOW),
-        ]) < robot_api.RATE_PER_MINUTE:  # else the outbox sends it within its rate
+        # now if it is the robot's turn (active, not paused nor held, nothing older waiting, within
+        # its rate), else in its turn by the outbox
+        messages.flush_recordset()
+        if messages and messages[:1] in self.env["sales.org.robot.message"]._due():
             messages._send(commit=False)
         message = messages[:1]
         if message.state == "sent":
@@ -274,8 +275,11 @@ class SalesOrgRobot(models.Model):
     def _queue_safely(self, what, builder, *args):
         """Call `builder(*args)`, which queues messages to the group robots, in a savepoint: its
         failure is logged and undone, never the action or scheduled action that tells the groups."""
+        # flushed first, and a savepoint that does not clear the transaction's hooks when rolled
+        # back: the chatter's tracking and notifications of the action stay
+        self.env.flush_all()
         try:
-            with self.env.cr.savepoint():
+            with self.env.cr.savepoint(flush=False):
                 return builder(*args)
         except Exception:  # noqa: BLE001 (a message to a group never blocks the work it tells of)
             _logger.exception("Group robots: %s could not be queued", what)

@@ -202,7 +202,7 @@ class ScrubWebhookFilter(logging.Filter):
 def scrub_http_logs():
     """Install the filter, once, on the loggers that write what is sent or saved at debug level."""
     for name in ("urllib3.connectionpool", "urllib3.connection", "urllib3.poolmanager", "urllib3.util.retry",
-                 "urllib3.response", "odoo.api", "odoo.http.rpc.request", "odoo.sql_db"):
+                 "urllib3.response", "odoo.api", "odoo.sql_db"):
         logger = logging.getLogger(name)
         if not any(isinstance(existing, ScrubWebhookFilter) for existing in logger.filters):
             logger.addFilter(ScrubWebhookFilter())

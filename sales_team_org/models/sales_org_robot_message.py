@@ -38,7 +38,7 @@ EXPIRES = {"reminder": timedelta(days=1), "digest": timedelta(days=1), "meeting"
            "target": timedelta(days=7), "test": timedelta(hours=1)}
 # The apps count a minute on their own clock; ours is read to the second: a second more, to be safe.
 RATE_WINDOW = timedelta(seconds=61)
-MAX_ATTEMPTS = 12  # back-off of 1, 2, 4 … minutes, at most an hour: about seven hours of trying
+MAX_ATTEMPTS = 12  # back-off of 1, 2, 4 … minutes, at most an hour: about six hours of trying
 MAX_BACKOFF_MINUTES = 60
 BATCH = 500  # messages posted, then their outcome committed, at a time
 RUN_SECONDS = 45  # a run stops taking batches after this: the next one, a minute later, goes on
@@ -269,8 +269,8 @@ class SalesOrgRobotMessage(models.Model):
                 refused += [(message.id, "config", str(error)) for message in theirs]
                 continue
             queues.append((robot.kind, robot.webhook_url, robot.secret if robot.kind == "dingtalk" else None,
-                           [(message.id, message.title, message.body, (message.mobiles or "").split(",")
-                             if message.mobiles else []) for message in theirs]))
+                           [(message.id, message.title, message.body,
+                             message.mobiles.split(",") if message.mobiles else []) for message in theirs]))
         # HTTP only in the threads; the database only here
         with ThreadPoolExecutor(max_workers=max(1, min(WORKERS, len(queues)))) as pool:
             results = refused + [result for queue in pool.map(
@@ -316,7 +316,7 @@ class SalesOrgRobotMessage(models.Model):
                 values.append((mid, "queued", attempt, later, None, answer))
             elif outcome == "unknown":
                 values.append((mid, "unknown", attempt, None, now, answer))
-            else:  # posted: counts in its robot's minute
+            else:  # refused for good, or retried for the last time: counts in its robot's minute
                 values.append((mid, "failed", attempt, None, now, answer))
         self.env.cr.execute(SQL(
             """
@@ -351,12 +351,16 @@ class SalesOrgRobotMessage(models.Model):
     # ------------------------------------------------------------------
 
     def action_send_again(self):
-        """Queue these failed or not confirmed messages again, from a first attempt."""
+        """Queue these failed or not confirmed messages again, from a first attempt and as news
+        again (the administrator asks for them); an approval decided meanwhile is not."""
         self._check_admin()
         again = self.filtered(lambda message: message.state in ("failed", "unknown", "cancelled"))
         if not again:
             raise UserError(self.env._("Only failed, cancelled or not confirmed messages are sent again."))
-        again.sudo().write({"state": "queued", "attempt_count": 0, "next_try_date": False, "sent_date": False})
+        now = fields.Datetime.now()
+        for kind, theirs in again.grouped("kind").items():
+            theirs.sudo().write({"state": "queued", "attempt_count": 0, "next_try_date": False, "sent_date": False,
+                                 "expire_date": now + EXPIRES[kind] if kind in EXPIRES else False})
         self.env.ref("sales_team_org.ir_cron_robot_outbox").sudo()._trigger()
         return True
 
@@ -404,17 +408,19 @@ def _post(session, kind, webhook, secret, title, body, mobiles, timeout):
     except requests.exceptions.ReadTimeout:
         # posted, no answer: it may have arrived; never posted twice, so left for the administrator
         return "unknown", None
-    except (requests.exceptions.ConnectTimeout, requests.exceptions.SSLError, requests.exceptions.ProxyError) as error:
-        return "retry", api_.scrub(f"{type(error).__name__}: {error}", secrets)[:1000]
-    except requests.exceptions.ConnectionError as error:
-        reason = error.args[0] if error.args else None
-        reason = getattr(reason, "reason", reason)  # urllib3's MaxRetryError wraps what happened
+    except Exception as error:  # noqa: BLE001 (every failure is said, never raised into the run)
         text = api_.scrub(f"{type(error).__name__}: {error}", secrets)[:1000]
-        # never connected (refused, no route, no name): not posted, tried again; connected and
-        # then dropped: it may have arrived, like an answer that never comes
-        return ("retry" if isinstance(reason, urllib3.exceptions.NewConnectionError) else "unknown"), text
-    except Exception as error:  # noqa: BLE001 (an address the HTTP stack refuses: the robot to correct)
-        return "config", api_.scrub(f"{type(error).__name__}: {error}", secrets)[:1000]
+        if isinstance(error, (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema,
+                              requests.exceptions.InvalidSchema, urllib3.exceptions.LocationValueError)):
+            return "config", text  # an address the HTTP stack refuses: the robot to correct
+        reason = error.args[0] if isinstance(error, requests.exceptions.ConnectionError) and error.args else None
+        reason = getattr(reason, "reason", reason)  # urllib3's MaxRetryError wraps what happened
+        if isinstance(error, requests.exceptions.ConnectTimeout) \
+                or isinstance(reason, urllib3.exceptions.NewConnectionError):
+            return "retry", text  # never connected (refused, no route, no name): not posted
+        # anything else may have happened once the request was sent (a connection dropped, an
+        # answer broken off, TLS failing while reading): it may have arrived, never posted again
+        return "unknown", text
     try:
         answer = response.json()
     except ValueError:

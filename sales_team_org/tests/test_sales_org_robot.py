@@ -387,14 +387,22 @@ class TestSalesOrgRobot(SalesOrgCommon):
         self.assertEqual(set(messages.mapped("state")), {"sent"})
 
     def test_secrets_absent_from_logs_and_messages(self):
-        """Every way of failing, with the HTTP stack logging at debug level: neither the token,
-        the key nor the secret appear in any log line, answer, message or pause reason."""
-        wrong = self.env["sales.org.robot"].create({
-            "name": "Wrong", "team_id": self.north.id, "kind": "dingtalk",
-            "webhook_url": f"{self.server.url}/robot/send?access_token=unknown-t0ken", "secret": "SECunknownsecret",
-        })
-        secrets = [TOKEN, KEY, SECRET, "unknown-t0ken", "SECunknownsecret"]
+        """A robot saved and every way of failing, with the HTTP stack and the database logging
+        at debug level: neither the token, the key nor the secret appear in any log line, answer,
+        message or pause reason."""
+        wrong_secret = "SEC" + "3f9a" * 16  # as DingTalk gives them: SEC and 64 hexadecimal digits
+        secrets = [TOKEN, KEY, SECRET, "unknown-t0ken", wrong_secret]
+        sql_logger = logging.getLogger("odoo.sql_db")
+        level = sql_logger.level
+        self.addCleanup(sql_logger.setLevel, level)
         with freeze_time(NOW) as clock, self.assertLogs(level=logging.DEBUG) as logs:
+            sql_logger.setLevel(logging.DEBUG)
+            wrong = self.env["sales.org.robot"].create({
+                "name": "Wrong", "team_id": self.north.id, "kind": "dingtalk",
+                "webhook_url": f"{self.server.url}/robot/send?access_token=unknown-t0ken", "secret": wrong_secret,
+            })
+            wrong.flush_recordset()
+            sql_logger.setLevel(level)
             self.queue(self.dingtalk, count=2)
             self.queue(self.wecom, count=2)
             self.queue(wrong)
@@ -412,6 +420,7 @@ class TestSalesOrgRobot(SalesOrgCommon):
             logging.getLogger("urllib3.connectionpool").debug("probe %s", "access_token=" + TOKEN)
         lines = [record.getMessage() for record in logs.records]
         self.assertTrue(any("/robot/send" in line for line in lines), "the HTTP stack did log its requests")
+        self.assertTrue(any('INSERT INTO "sales_org_robot"' in line for line in lines), "the database logged the robot")
         texts = lines + [
             value or "" for message in self.Message.search([])
             for value in (message.last_error, message.body, message.title, message.key)

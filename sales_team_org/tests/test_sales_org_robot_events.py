@@ -153,8 +153,8 @@ class TestSalesOrgRobotApprovals(RobotEventsCommon):
         self.assertFalse(message.mobiles)
 
     def test_daily_reviews_are_not_told(self):
-        self.assertFalse(self.env["sales.daily.report"]._approval_escalate)
-        self.assertFalse(self.env["sales.monthly.summary"]._approval_escalate)
+        self.assertFalse(self.env["sales.daily.report"]._approval_robot)
+        self.assertFalse(self.env["sales.monthly.summary"]._approval_robot)
         robots = self.robot(self.shanghai) | self.robot(self.east_business)
         report = self.env["sales.daily.report"].with_user(self.rep_shanghai).create({
             "line_ids": [Command.create({"partner_id": self.customer.id, "channel": "phone", "subject": "Prices"})],
