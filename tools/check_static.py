@@ -33,6 +33,7 @@ def check(addon: Path):
                       for n, row in enumerate(rows[1:], 2) if len(row) != width)
     check_translations(addon)
     check_tour_words(addon)
+    check_terms_extract(addon)
 
 
 def po_entries(path: Path):
@@ -73,6 +74,22 @@ def _begins(word, term):
     """The word is how a text made from the term begins, or the whole of it with its
     placeholders filled (a tour finds it with :contains)."""
     return term.startswith(word) or bool(_term_pattern(term).fullmatch(word))
+
+
+def check_terms_extract(addon: Path):
+    """Every Python file's terms can be extracted as Odoo's export does (babel evaluates each
+    argument of a `_()` call: an f-string calling a function there fails the whole file, and its
+    terms drop out of the template). Skipped where babel is not installed."""
+    try:
+        from babel.messages import extract  # noqa: PLC0415 (optional: Odoo's requirements bring it)
+    except ImportError:
+        return
+    for path in sorted(addon.rglob("*.py")):
+        with path.open("rb") as handle:
+            try:
+                list(extract.extract("python", handle, keywords={"_": None, "_lt": None}))
+            except Exception as exc:  # noqa: BLE001 (any failure of the extractor is the finding)
+                errors.append(f"{path}: its terms cannot be extracted for translation: {exc!r}")
 
 
 def check_tour_words(addon: Path):

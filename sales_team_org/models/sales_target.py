@@ -554,13 +554,15 @@ class SalesTarget(models.Model):
                 title = env._("Targets of %(month)s: %(unit)s", month=period, unit=escape(unit.with_env(env).name))
                 lines = [f"### {title}"]
                 for target in theirs:
+                    # computed apart: the translations' extractor reads the arguments of a term
+                    achievement = "–"
+                    if target.amount:
+                        achievement = formatLang(env, 100.0 * target.closed_actual / target.amount, digits=1) + " %"
                     lines.append("- " + env._(
                         "**%(owner)s** · %(metric)s: %(actual)s of %(amount)s (%(achievement)s)",
                         owner=escape(target.user_id.name if target.target_type == "person" else unit.with_env(env).name),
                         metric=metrics[target.metric], actual=target._robot_format(env, target.closed_actual),
-                        amount=target._robot_format(env, target.amount),
-                        achievement=f"{formatLang(env, 100.0 * target.closed_actual / target.amount, digits=1)} %"
-                        if target.amount else "–",
+                        amount=target._robot_format(env, target.amount), achievement=achievement,
                     ))
                 label = env._("Open the targets")
                 lines += ["", f"[{label}]({base_url}/odoo/action-sales_team_org.sales_target_action)"]
