@@ -1,4 +1,5 @@
 import base64
+from datetime import timedelta
 
 from odoo import Command
 from odoo.tests import TransactionCase, new_test_user
@@ -138,3 +139,34 @@ class SalesOrgCommon(TransactionCase):
 
     def orders_of(self, *people):
         return self.env["sale.order"].union(*(self.orders[p] for p in people))
+
+
+class SalesOrgTripCommon(SalesOrgCommon):
+    """Business trips handed up the small organisation: the roles' budget limits (supervisor
+    1000, manager 3000, regional director 10000) and a trip of a given budget."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["sales.org.role.limit"].create([
+            {"role_id": role.id, "kind": "trip_budget", "limit": limit}
+            for role, limit in ((cls.role_supervisor, 1000), (cls.role_manager, 3000), (cls.role_regional, 10000))
+        ])
+        cls.today = cls.env.company._sales_org_today()
+
+    def trip(self, person, budget, **vals):
+        start = self.today + timedelta(days=3)
+        return self.env["sales.business.trip"].with_user(person).create({
+            "name": "Visit the gate dealers",
+            "date_start": start,
+            "date_end": start + timedelta(days=2),
+            "visit_ids": [Command.create({"partner_id": self.customer.id, "purpose": "Gate prices",
+                                          "visit_date": start})],
+            "cost_ids": [Command.create({"cost_type": "transport", "expected_amount": budget})],
+            **vals,
+        })
+
+    def submitted(self, person, budget, **vals):
+        trip = self.trip(person, budget, **vals)
+        trip.with_user(person).action_submit()
+        return trip

@@ -6,37 +6,16 @@ from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
-from .common import SalesOrgCommon
+from .common import SalesOrgTripCommon
 
 
 @tagged("post_install", "-at_install")
-class TestSalesOrgApproval(SalesOrgCommon):
+class TestSalesOrgApproval(SalesOrgTripCommon):
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["sales.org.role.limit"].create([
-            {"role_id": role.id, "kind": "trip_budget", "limit": limit}
-            for role, limit in ((cls.role_supervisor, 1000), (cls.role_manager, 3000), (cls.role_regional, 10000))
-        ])
-        cls.today = cls.env.company._sales_org_today()
         cls.todo = cls.env.ref("sales_team_org.mail_activity_type_approval")
-
-    def trip(self, person, budget):
-        start = self.today + timedelta(days=3)
-        return self.env["sales.business.trip"].with_user(person).create({
-            "name": "Visit the gate dealers",
-            "date_start": start,
-            "date_end": start + timedelta(days=2),
-            "visit_ids": [Command.create({"partner_id": self.customer.id, "purpose": "Gate prices",
-                                          "visit_date": start})],
-            "cost_ids": [Command.create({"cost_type": "transport", "expected_amount": budget})],
-        })
-
-    def submitted(self, person, budget):
-        trip = self.trip(person, budget)
-        trip.with_user(person).action_submit()
-        return trip
 
     def waiting_for(self, trip):
         step = trip.approval_step_ids.filtered(lambda step: step.state == "pending")

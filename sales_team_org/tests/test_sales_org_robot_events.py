@@ -11,6 +11,7 @@ from odoo import Command
 from odoo.tests import tagged
 from odoo.tools import format_amount, format_date
 
+from .common import SalesOrgTripCommon
 from .test_sales_target import SalesTargetCommon
 
 OCTOBER = {"period_type": "month", "date_from": date(2026, 10, 1), "date_to": date(2026, 10, 31)}
@@ -50,33 +51,7 @@ class RobotEventsCommon(SalesTargetCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestSalesOrgRobotApprovals(RobotEventsCommon):
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.env["sales.org.role.limit"].create([
-            {"role_id": role.id, "kind": "trip_budget", "limit": limit}
-            for role, limit in ((cls.role_supervisor, 1000), (cls.role_manager, 3000), (cls.role_regional, 10000))
-        ])
-        cls.today = cls.env.company._sales_org_today()
-
-    def trip(self, person, budget, **vals):
-        start = self.today + timedelta(days=3)
-        return self.env["sales.business.trip"].with_user(person).create({
-            "name": f"Visit the gate dealers of {person.name}",
-            "date_start": start,
-            "date_end": start + timedelta(days=2),
-            "visit_ids": [Command.create({"partner_id": self.customer.id, "purpose": "Gate prices",
-                                          "visit_date": start})],
-            "cost_ids": [Command.create({"cost_type": "transport", "expected_amount": budget})],
-            **vals,
-        })
-
-    def submitted(self, person, budget, **vals):
-        trip = self.trip(person, budget, **vals)
-        trip.with_user(person).action_submit()
-        return trip
+class TestSalesOrgRobotApprovals(RobotEventsCommon, SalesOrgTripCommon):
 
     def pending(self, trip):
         return trip.approval_step_ids.filtered(lambda step: step.state == "pending")
