@@ -1,6 +1,8 @@
 import base64
 from datetime import timedelta
 
+from freezegun import freeze_time
+
 from odoo import Command
 from odoo.tests import TransactionCase, new_test_user
 
@@ -139,6 +141,14 @@ class SalesOrgCommon(TransactionCase):
 
     def orders_of(self, *people):
         return self.env["sale.order"].union(*(self.orders[p] for p in people))
+
+    def at_company_noon(self):
+        """Freeze the clock at noon of the company's day. Odoo tells an assignee's browser of an
+        activity due "today" by the UTC date, which before 8:00 in Shanghai is still yesterday:
+        query counts that create activities are measured at noon, where both dates agree."""
+        company = self.env.company
+        start, _end = company._sales_org_day_bounds(company._sales_org_today())
+        return freeze_time(start + timedelta(hours=12))
 
 
 class SalesOrgTripCommon(SalesOrgCommon):
