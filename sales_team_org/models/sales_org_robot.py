@@ -138,7 +138,10 @@ class SalesOrgRobot(models.Model):
     def write(self, vals):
         if "secret" in vals and "kind" not in vals and all(robot.kind == "wecom" for robot in self):
             vals = dict(vals, secret=False)
+        switched = self.filtered(lambda robot: "kind" in vals and robot.kind != vals["kind"])
         res = super().write(self._without_secret_of_wecom(vals))
+        if switched:
+            self.env["sales.org.robot.message"]._resplit(switched)
         if "team_id" in vals and not self.env.su:
             self.check_access("write")  # moved to a unit of another company: refused as a create is
         if {"webhook_url", "secret", "kind", "active"} & set(vals):

@@ -126,17 +126,28 @@ def split(text, limit):
     return [part for part in parts if part.strip()]
 
 
-def split_message(kind, title, text, mobiles=()):
+def split_message(kind, title, text, mobiles=(), posted=0):
     """[(title, text)]: the parts of a message, each within its API's limit, numbered when more
-    than one ("title (2/3)", with the numbering at the head of each part's text)."""
+    than one ("title (2/3)", with the numbering at the head of each part's text). `posted`: the
+    parts of the same message already posted, before these in the numbering."""
     limit = MAX_BYTES[kind, msgtype(kind, mobiles)] - PART_MARGIN - _size(" ".join(f"@{m}" for m in mobiles))
     if kind == "dingtalk":
         limit -= _size(title)
     texts = split(text if msgtype(kind, mobiles) == "markdown" else plain(text), limit)
-    if len(texts) == 1:
+    if len(texts) == 1 and not posted:
         return [(title, texts[0])]
-    return [(f"{title} ({number}/{len(texts)})", f"({number}/{len(texts)})\n{part}")
-            for number, part in enumerate(texts, 1)]
+    count = posted + len(texts)
+    return [(f"{title} ({number}/{count})", f"({number}/{count})\n{part}")
+            for number, part in enumerate(texts, posted + 1)]
+
+
+_NUMBERED_TITLE = re.compile(r" \([0-9]+/[0-9]+\)$")
+_NUMBERED_TEXT = re.compile(r"^\([0-9]+/[0-9]+\)\n")
+
+
+def unnumbered(title, text):
+    """(title, text) of a part without the numbering `split_message` gave it."""
+    return _NUMBERED_TITLE.sub("", title), _NUMBERED_TEXT.sub("", text)
 
 
 def outcome(kind, status, answer):

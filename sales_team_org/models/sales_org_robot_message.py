@@ -134,22 +134,71 @@ class SalesOrgRobotMessage(models.Model):
             if (robot.id, message["key"]) in taken:
                 continue
             taken.add((robot.id, message["key"]))
-            mobiles = api_.mobiles(message.get("mobiles") or ())
-            parts = api_.split_message(robot.kind, message["title"], message["body"], mobiles)
-            for number, (title, body) in enumerate(parts, 1):
-                vals_list.append({
-                    "robot_id": robot.id, "company_id": robot.company_id.id,
-                    "kind": message["kind"], "key": message["key"], "part": number, "part_count": len(parts),
-                    "title": title, "body": body,
-                    "expire_date": now + EXPIRES[message["kind"]] if message["kind"] in EXPIRES else False,
-                    # the mentions go with the last part, read last
-                    "mobiles": ",".join(mobiles) if number == len(parts) else False,
-                })
+            vals_list += self._parts_vals(
+                robot, message["kind"], message["key"], message["title"], message["body"],
+                api_.mobiles(message.get("mobiles") or ()),
+                expire_date=now + EXPIRES[message["kind"]] if message["kind"] in EXPIRES else False)
         if not vals_list:
             return self.browse()
         new = self.sudo().create(vals_list)
         self.env.ref("sales_team_org.ir_cron_robot_outbox").sudo()._trigger()
         return new
+
+    @api.model
+    def _parts_vals(self, robot, kind, key, title, body, mobiles, posted=0, **values):
+        """The values of the parts of one message to `robot`, split within its app's limit and
+        numbered after the `posted` parts of it already posted; `values` go to every part."""
+        parts = api_.split_message(robot.kind, title, body, mobiles, posted=posted)
+        count = posted + len(parts)
+        return [dict(values, robot_id=robot.id, company_id=robot.company_id.id, kind=kind, key=key, part=number,
+                     part_count=count, title=part_title, body=part_body,
+                     # the mentions go with the last part, read last
+                     mobiles=",".join(mobiles) if number == count else False)
+                for number, (part_title, part_body) in enumerate(parts, posted + 1)]
+
+    @api.model
+    def _resplit(self, robots):
+        """Split again the waiting messages of `robots` that no longer fit their app: a robot
+        switched from DingTalk (20,000 bytes) to WeCom (4,096) would have them refused. A message's
+        waiting parts are joined and split anew, numbered after those already posted. The outbox
+        sends a robot's messages by id: from the first message split again on, the robot's
+        waiting messages are queued anew, in the same order, each keeping its turn (its next try,
+        attempts and last answer). Returns the messages queued anew."""
+        waiting = self.sudo().search([("robot_id", "in", robots.ids), ("state", "=", "queued")], order="id")
+        too_long = waiting.filtered(lambda message: len(api_.split_message(
+            message.robot_id.kind, message.title, message.body, message._mentions())) > 1)
+        if not too_long:
+            return self.browse()
+        posted = {(robot.id, key): part for robot, key, part in self.sudo()._read_group(
+            [("robot_id", "in", too_long.robot_id.ids), ("key", "in", too_long.mapped("key")),
+             ("state", "!=", "queued")], ["robot_id", "key"], ["part:max"])}
+        vals_list = []
+        replaced = waiting.browse()
+        for robot, messages in waiting.grouped("robot_id").items():
+            split_keys = set(too_long.filtered(lambda message, r=robot: message.robot_id == r).mapped("key"))
+            if not split_keys:
+                continue
+            start = min(message.id for message in messages if message.key in split_keys)
+            tail = messages.filtered(lambda message, s=start: message.id >= s)
+            replaced |= tail
+            for key, parts in tail.grouped("key").items():
+                parts = parts.sorted("part")
+                turn = {"expire_date": parts[0].expire_date, "next_try_date": parts[0].next_try_date,
+                        "attempt_count": parts[0].attempt_count, "last_error": parts[0].last_error}
+                if key in split_keys:
+                    texts = [api_.unnumbered(part.title, part.body) for part in parts]
+                    vals_list += self._parts_vals(
+                        robot, parts[0].kind, key, texts[0][0], "\n".join(text for _title, text in texts),
+                        parts._mentions(), posted=posted.get((robot.id, key), 0), **turn)
+                else:
+                    vals_list += [dict(turn, robot_id=robot.id, company_id=part.company_id.id, kind=part.kind,
+                                       key=key, part=part.part, part_count=part.part_count, title=part.title,
+                                       body=part.body, mobiles=part.mobiles) for part in parts]
+        replaced.unlink()
+        return self.sudo().create(vals_list)
+
+    def _mentions(self):
+        return [mobile for message in self for mobile in (message.mobiles or "").split(",") if mobile]
 
     # ------------------------------------------------------------------
     # Sending
@@ -362,6 +411,17 @@ class SalesOrgRobotMessage(models.Model):
             theirs.sudo().write({"state": "queued", "attempt_count": 0, "next_try_date": False, "sent_date": False,
                                  "expire_date": now + EXPIRES[kind] if kind in EXPIRES else False})
         self.env.ref("sales_team_org.ir_cron_robot_outbox").sudo()._trigger()
+        # split for the app the robot spoke when they were queued: split again for today's
+        robots = again.robot_id
+        if self._resplit(robots):
+            return {
+                "type": "ir.actions.act_window",
+                "name": self.env._("Robot Outbox"),
+                "res_model": self._name,
+                "view_mode": "list,form",
+                "views": [(False, "list"), (False, "form")],
+                "domain": [("robot_id", "in", robots.ids), ("state", "=", "queued")],
+            }
         return True
 
     def action_cancel(self):

@@ -180,6 +180,76 @@ class TestSalesOrgRobot(SalesOrgCommon):
             self.assertEqual("\n".join(text.split("\n", 1)[1] for text in texts), body)
         self.assertEqual(dingtalk_parts.sorted("part").mapped("title"), ["日报汇总 (1/2)", "日报汇总 (2/2)"])
 
+    def long_body(self, size):
+        lines, index = [], 0
+        while len("\n".join(lines).encode()) < size:
+            lines.append(f"- 第{index}位销售代表：电话拜访 12 次，客户 5 家，订单 3 张，金额 ¥12,345.00")
+            index += 1
+        return "\n".join(lines)
+
+    def test_switched_app_splits_waiting_messages_again(self):
+        """A robot switched from DingTalk to WeCom: its waiting messages, split for DingTalk's
+        20,000 bytes, are split again for WeCom's 4,096, in the same order, none refused. A
+        message already half posted goes on from its next part, numbered after it."""
+        half, whole = self.long_body(30000), self.long_body(15000)
+        with freeze_time(NOW):
+            halfway = self.Message._enqueue([{"robot": self.dingtalk, "kind": "digest", "key": "half",
+                                              "title": "日报汇总", "body": half}])
+            self.assertEqual(len(halfway), 2)
+            # the first part goes, the second waits its next try
+            halfway.sorted("part")[1].sudo().write({"next_try_date": NOW + timedelta(minutes=5)})
+            self.run_outbox()
+            self.assertEqual(halfway.mapped("state"), ["sent", "queued"])
+            posted = halfway.sorted("part")[0]
+            waiting = self.Message._enqueue([
+                {"robot": self.dingtalk, "kind": "digest", "key": "whole", "title": "日报汇总", "body": whole,
+                 "mobiles": ["13800000001"]},
+                {"robot": self.dingtalk, "kind": "reminder", "key": "short", "title": "提醒", "body": "短消息"},
+            ])
+            self.assertEqual(len(waiting), 2, "each fits DingTalk in one part")
+            self.dingtalk.with_user(self.admin).write({"kind": "wecom", "webhook_url": self.server.add_wecom("k2")})
+            self.assertFalse(waiting.exists(), "queued anew, split for WeCom")
+            self.assertEqual((posted.exists().part, posted.state), (1, "sent"), "what was posted stays as it was")
+            queued = self.Message.search([("robot_id", "=", self.dingtalk.id), ("state", "=", "queued")], order="id")
+            self.assertEqual(queued[:1].next_try_date, NOW + timedelta(minutes=5), "each keeps its turn")
+            self.server.accepted.clear()
+            with freeze_time(NOW + timedelta(minutes=6)):
+                self.run_outbox()
+            self.assertEqual(set(queued.mapped("state")), {"sent"}, "none refused as too long")
+        accepted = [payload for key, payload in self.server.accepted if key == "k2"]
+        self.assertEqual(len(accepted), len(queued))
+        contents = [payload.get("markdown", payload.get("text", {})).get("content") for payload in accepted]
+        self.assertTrue(all(len(content.encode()) <= 4096 for content in contents))
+        halves = queued.filtered(lambda message: message.key == "half")
+        count = len(halves) + 1
+        self.assertEqual(halves.mapped("part"), list(range(2, count + 1)), "numbered after the part posted")
+        self.assertEqual(halves.mapped("title"), [f"日报汇总 ({number}/{count})" for number in range(2, count + 1)])
+        wholes = queued.filtered(lambda message: message.key == "whole")
+        self.assertEqual(queued.mapped("key"), ["half"] * len(halves) + ["whole"] * len(wholes) + ["short"],
+                         "in the order they were queued")
+        self.assertEqual("\n".join(robot_api.unnumbered(m.title, m.body)[1] for m in wholes), whole)
+        self.assertEqual(wholes.mapped("mobiles")[-1], "13800000001", "the mentions with the last part")
+        self.assertEqual(accepted[-2]["text"]["mentioned_mobile_list"], ["13800000001"])
+
+    def test_sent_again_after_the_app_changed(self):
+        """A message undelivered while the robot was on DingTalk, sent again once it is on
+        WeCom, is split for WeCom."""
+        body = self.long_body(10000)
+        with freeze_time(NOW):
+            message = self.Message._enqueue([{"robot": self.dingtalk, "kind": "meeting", "key": "m",
+                                              "title": "周会纪要", "body": body}])
+            message.with_user(self.admin).action_cancel()
+            self.dingtalk.with_user(self.admin).write({"kind": "wecom", "webhook_url": self.server.add_wecom("k3")})
+            action = message.with_user(self.admin).action_send_again()
+            self.assertEqual(action["res_model"], "sales.org.robot.message", "the parts queued anew are shown")
+            parts = self.Message.search(action["domain"], order="id")
+            self.assertFalse(message.exists())
+            self.assertEqual(len(parts), 3)
+            self.run_outbox()
+        self.assertEqual(set(parts.mapped("state")), {"sent"})
+        self.assertEqual("\n".join(payload["markdown"]["content"].split("\n", 1)[1]
+                                   for key, payload in self.server.accepted if key == "k3"), body)
+
     def test_split_never_cuts_a_character(self):
         line = "测" * 3000  # 9000 bytes on one line
         parts = robot_api.split(line, 4000)
