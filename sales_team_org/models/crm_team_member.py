@@ -239,6 +239,49 @@ class CrmTeamMember(models.Model):
         return {origin: set(leaders) - {origin} for origin, leaders in rows}
 
     @api.model
+    def _sql_led_units(self, user_ids):
+        """SQL of (user_id, team_id): the units each of `user_ids` leads, as the unit's manager or
+        through a role giving access to units and below (or to all), and every unit below them.
+        Flushes what it reads."""
+        self.env["crm.team"].flush_model(["parent_path", "user_id", "active"])
+        self.flush_model(["crm_team_id", "user_id", "role_id", "active"])
+        self.env["sales.org.role"].flush_model(["access_level"])
+        return SQL(
+            """
+            SELECT led.user_id, sub.id AS team_id
+              FROM (
+                SELECT t.user_id, t.parent_path
+                  FROM crm_team t
+                 WHERE t.user_id IN %(users)s AND t.active
+                 UNION
+                SELECT m.user_id, t.parent_path
+                  FROM crm_team_member m
+                  JOIN sales_org_role r ON r.id = m.role_id AND r.access_level IN ('unit', 'all')
+                  JOIN crm_team t ON t.id = m.crm_team_id AND t.active
+                 WHERE m.user_id IN %(users)s AND m.active
+              ) led
+              JOIN crm_team sub ON starts_with(sub.parent_path, led.parent_path)
+            """,
+            users=tuple(user_ids) or (None,),
+        )
+
+    @api.model
+    def _units_of(self, user_ids, led=False):
+        """{user id: ids of the units they are a member of} for `user_ids`, with the units they
+        lead and every unit below them (their `sales_org_team_ids`) when `led`: one query."""
+        if not user_ids:
+            return {}
+        self.flush_model(["crm_team_id", "user_id", "active"])
+        query = SQL("SELECT user_id, crm_team_id FROM crm_team_member WHERE user_id IN %s AND active",
+                    tuple(user_ids))
+        if led:
+            query = SQL("%s UNION %s", query, self._sql_led_units(user_ids))
+        units = defaultdict(set)
+        for user_id, team_id in self.env.execute_query(query):
+            units[user_id].add(team_id)
+        return dict(units)
+
+    @api.model
     def _update_reporting_lines(self):
         """Point every active membership to the person it reports to: two queries in all.
 

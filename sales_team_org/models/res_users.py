@@ -29,28 +29,9 @@ class ResUsers(models.Model):
 
     def _compute_sales_org_scope(self):
         # Two queries for any number of users, units and levels.
-        self.env["crm.team"].flush_model(["parent_path", "user_id", "active"])
-        self.env["crm.team.member"].flush_model(["crm_team_id", "user_id", "role_id", "active"])
-        self.env["sales.org.role"].flush_model(["access_level"])
         rows = self.env.execute_query(SQL(
-            """
-            WITH led AS (
-                SELECT t.user_id AS uid, t.parent_path
-                  FROM crm_team t
-                 WHERE t.user_id IN %(uids)s AND t.active
-                 UNION
-                SELECT m.user_id, t.parent_path
-                  FROM crm_team_member m
-                  JOIN sales_org_role r ON r.id = m.role_id AND r.access_level IN ('unit', 'all')
-                  JOIN crm_team t ON t.id = m.crm_team_id AND t.active
-                 WHERE m.user_id IN %(uids)s AND m.active
-            )
-            SELECT led.uid, array_agg(DISTINCT sub.id)
-              FROM led
-              JOIN crm_team sub ON starts_with(sub.parent_path, led.parent_path)
-             GROUP BY led.uid
-            """,
-            uids=tuple(self.ids) or (None,),
+            "SELECT user_id, array_agg(DISTINCT team_id) FROM (%s) led GROUP BY user_id",
+            self.env["crm.team.member"]._sql_led_units(self.ids),
         ))
         teams_by_user = dict(rows)
         all_team_ids = list({tid for tids in teams_by_user.values() for tid in tids})

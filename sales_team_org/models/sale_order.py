@@ -382,10 +382,9 @@ class SaleOrder(models.Model):
         self.check_access("write")
         if user.has_group("sales_team.group_sale_salesman_all_leads"):
             return
-        own_units = self.env["crm.team.member"].sudo().search([("user_id", "=", user.id)]).crm_team_id
-        scope = user.sales_org_team_ids
+        units = self.env["crm.team.member"]._units_of(user.ids, led=True).get(user.id, ())
         for order in self:
-            if order.user_id != user and not (order.team_id and order.team_id in own_units | scope):
+            if order.user_id != user and order.team_id.id not in units:
                 raise AccessError(self.env._(
                     "%(order)s is followed by its salesperson, the people of its unit and the leaders above it.",
                     order=order.name))

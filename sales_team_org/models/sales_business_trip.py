@@ -1,6 +1,8 @@
 from odoo import Command, api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
+
+from .sales_org_guard import check_author, check_filed_unit
 
 DRAFT_STATES = ("draft", "returned")
 
@@ -87,17 +89,10 @@ class SalesBusinessTrip(models.Model):
 
     @api.constrains("team_id", "user_id")
     def _check_team_id(self):
-        trips = self.filtered("team_id")
-        if not trips:
-            return
-        units = {(member.user_id.id, member.crm_team_id.id) for member in self.env["crm.team.member"].sudo().search(
-            [("user_id", "in", trips.user_id.ids)])}
-        for trip in trips:
-            if (trip.user_id.id, trip.team_id.id) not in units:
-                raise ValidationError(self.env._(
-                    "%(unit)s is not a unit of %(person)s: a trip is asked for in one of the traveller's units.",
-                    unit=trip.team_id.name, person=trip.user_id.name,
-                ))
+        check_filed_unit(self, lambda trip: self.env._(
+            "%(unit)s is not a unit of %(person)s: a trip is asked for in one of the traveller's units.",
+            unit=trip.team_id.name, person=trip.user_id.name,
+        ))
 
     # ------------------------------------------------------------------
     # ORM
@@ -213,14 +208,10 @@ class SalesBusinessTrip(models.Model):
     # ------------------------------------------------------------------
 
     def _check_traveller(self):
-        if self.env.su:
-            return
-        others = self.filtered(lambda trip: trip.user_id != self.env.user)
-        if others:
-            raise AccessError(self.env._(
-                "%(trip)s is %(person)s's to write; others read and approve it.",
-                trip=others[0].display_name, person=others[0].user_id.name,
-            ))
+        check_author(self, lambda trip: self.env._(
+            "%(trip)s is %(person)s's to write; others read and approve it.",
+            trip=trip.display_name, person=trip.user_id.name,
+        ))
 
     def _check_lines_write(self, fnames, after_trip_fnames):
         """The traveller writes the lines (visits, costs) of their own trips: any of them while

@@ -6,7 +6,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import format_amount, format_date
 
-from .sales_org_guard import MAIL_FIELDS
+from .sales_org_guard import MAIL_FIELDS, check_author, check_filed_unit
 
 SEVERITIES = [("low", "Low"), ("medium", "Medium"), ("high", "High"), ("critical", "Critical")]
 SATISFACTION = [
@@ -191,13 +191,10 @@ class SalesComplaint(models.Model):
 
     def _check_team(self):
         """The reporter files a complaint under one of their units or a unit they lead."""
-        for complaint in self.filtered("team_id"):
-            user = complaint.user_id.sudo()
-            if complaint.team_id not in user.crm_team_ids | user.sales_org_team_ids:
-                raise ValidationError(self.env._(
-                    "%(unit)s is not a unit of %(person)s: a complaint is filed under one of the reporter's units.",
-                    unit=complaint.team_id.name, person=user.name,
-                ))
+        check_filed_unit(self, lambda complaint: self.env._(
+            "%(unit)s is not a unit of %(person)s: a complaint is filed under one of the reporter's units.",
+            unit=complaint.team_id.name, person=complaint.user_id.sudo().name,
+        ), led=True)
 
     @api.model
     def _defaults_from_daily_report_line(self, line):
@@ -275,11 +272,10 @@ class SalesComplaint(models.Model):
             raise AccessError(env._("%(fields)s of a complaint are set by its workflow, not by hand.",
                                     fields=self._field_labels(other)))
         if fnames & REPORTER_FIELDS:
+            check_author(self, lambda complaint: env._(
+                "What %(complaint)s says is written by its reporter, %(person)s.",
+                complaint=complaint.name, person=complaint.user_id.name))
             for complaint in self:
-                if complaint.user_id != env.user:
-                    raise AccessError(env._(
-                        "What %(complaint)s says is written by its reporter, %(person)s.",
-                        complaint=complaint.name, person=complaint.user_id.name))
                 if complaint.state != "draft":
                     raise UserError(env._(
                         "%(complaint)s is submitted: what the customer said stays as logged; the customer "

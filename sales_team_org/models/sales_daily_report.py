@@ -7,6 +7,7 @@ from odoo.tools import SQL, format_amount, format_date
 
 from ..report.sales_org_figure import FIGURES
 from . import sales_org_robot_api as robot_api
+from .sales_org_guard import check_filed_unit
 
 DEFAULT_REMINDER_HOUR = 17
 DEFAULT_DIGEST_HOUR = 19
@@ -86,15 +87,10 @@ class SalesDailyReport(models.Model):
 
     @api.constrains("team_id", "user_id")
     def _check_team_id(self):
-        units = defaultdict(set)
-        for member in self.env["crm.team.member"].sudo().search([("user_id", "in", self.user_id.ids)]):
-            units[member.user_id].add(member.crm_team_id)
-        for report in self.filtered("team_id"):
-            if report.team_id not in units[report.user_id]:
-                raise ValidationError(self.env._(
-                    "%(unit)s is not a unit of %(person)s: a daily report belongs to one of its author's units.",
-                    unit=report.team_id.name, person=report.user_id.name,
-                ))
+        check_filed_unit(self, lambda report: self.env._(
+            "%(unit)s is not a unit of %(person)s: a daily report belongs to one of its author's units.",
+            unit=report.team_id.name, person=report.user_id.name,
+        ))
 
     @api.constrains("date", "company_id")
     def _check_date_has_come(self):

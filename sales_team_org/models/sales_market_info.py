@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import format_date
 
-from .sales_org_guard import MAIL_FIELDS
+from .sales_org_guard import MAIL_FIELDS, check_author, check_filed_unit
 
 KINDS = [
     ("price", "Competitor Price"),
@@ -168,18 +168,10 @@ class SalesMarketInfo(models.Model):
 
     @api.constrains("team_id", "user_id")
     def _check_team_id(self):
-        infos = self.filtered("team_id")
-        if not infos:
-            return
-        units = {(member.user_id.id, member.crm_team_id.id) for member in self.env["crm.team.member"].sudo().search(
-            [("user_id", "in", infos.user_id.ids)])}
-        for info in infos:
-            if (info.user_id.id, info.team_id.id) not in units \
-                    and info.team_id not in info.user_id.sudo().sales_org_team_ids:
-                raise ValidationError(self.env._(
-                    "%(unit)s is not a unit of %(person)s: market information is filed under one of its author's "
-                    "units or a unit they lead.", unit=info.team_id.name, person=info.user_id.name,
-                ))
+        check_filed_unit(self, lambda info: self.env._(
+            "%(unit)s is not a unit of %(person)s: market information is filed under one of its author's "
+            "units or a unit they lead.", unit=info.team_id.name, person=info.user_id.name,
+        ), led=True)
 
     # ------------------------------------------------------------------
     # ORM
@@ -211,10 +203,9 @@ class SalesMarketInfo(models.Model):
             ))
         if not fnames & AUTHOR_FIELDS:
             return
+        check_author(self, lambda info: self.env._(
+            "%(info)s is written by its author, %(author)s.", info=info.display_name, author=info.user_id.name))
         for info in self:
-            if info.user_id != self.env.user:
-                raise AccessError(self.env._(
-                    "%(info)s is written by its author, %(author)s.", info=info.display_name, author=info.user_id.name))
             if info.state != "new":
                 raise UserError(self.env._(
                     "%(info)s has been acknowledged: it stays as it was read. Report what is new as new "

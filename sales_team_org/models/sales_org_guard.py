@@ -4,7 +4,7 @@ scheduled actions write (they do it with sudo), refused to a user's create or wr
 import contextvars
 from contextlib import contextmanager
 
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
 
 # The chatter's fields: mail writes them itself (with sudo), never a user's write of the record.
 MAIL_FIELDS = frozenset({"message_follower_ids", "message_ids", "activity_ids", "website_message_ids",
@@ -62,3 +62,28 @@ def check_system_fields(records, values, system_fields=None):
             fields=", ".join(records._fields[fname]._description_string(env) for fname in refused),
             model=env["ir.model"]._get(records._name).name,
         ))
+
+
+def check_author(records, message=None):
+    """Refuse a user who is not the author (`user_id`) of each of `records`: a document is its
+    author's to write, others read it (the workflow writes with sudo). `message(record)` is the
+    refusal for a record that is someone else's (default: whose it is to write)."""
+    if records.env.su:
+        return
+    other = next((record for record in records if record.user_id != records.env.user), None)
+    if other:
+        raise AccessError(message(other) if message else records.env._(
+            "%(document)s is %(person)s's to write; others read it.",
+            document=other.display_name, person=other.user_id.name,
+        ))
+
+
+def check_filed_unit(records, message, person="user_id", led=False):
+    """Refuse a record filed under a unit (`team_id`) that is not one of its person's units (a
+    membership; with `led`, also a unit they lead or one below it): `message(record)` says why.
+    One query whatever the number of records."""
+    records = records.filtered("team_id")
+    units = records.env["crm.team.member"]._units_of(records[person].ids, led=led)
+    for record in records:
+        if record.team_id.id not in units.get(record[person].id, ()):
+            raise ValidationError(message(record))

@@ -1,41 +1,10 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_date
 
-from .sales_org_guard import MAIL_FIELDS, check_system_fields, trusted_fields
-
-
-def check_author(records):
-    """A log of the customer service is its author's to write: refuse anyone else (the
-    workflow writes with sudo)."""
-    if records.env.su:
-        return
-    others = records.filtered(lambda record: record.user_id != records.env.user)
-    if others:
-        raise AccessError(records.env._(
-            "%(document)s is %(person)s's to write; others read it.",
-            document=others[0].display_name, person=others[0].user_id.name,
-        ))
-
-
-def check_author_unit(records):
-    """The unit a log is filed under: one of its author's units, or a unit they lead."""
-    records = records.filtered("team_id")
-    if not records:
-        return
-    members = records.env["crm.team.member"].sudo().search([("user_id", "in", records.user_id.ids)])
-    units = {(member.user_id.id, member.crm_team_id.id) for member in members}
-    for record in records:
-        if (record.user_id.id, record.team_id.id) in units:
-            continue
-        if record.team_id in record.user_id.sudo().sales_org_team_ids:
-            continue
-        raise ValidationError(records.env._(
-            "%(unit)s is not a unit of %(person)s: file it under one of their units or a unit they lead.",
-            unit=record.team_id.name, person=record.user_id.name,
-        ))
+from .sales_org_guard import MAIL_FIELDS, check_author, check_filed_unit, check_system_fields, trusted_fields
 
 
 class SalesSample(models.Model):
@@ -138,7 +107,10 @@ class SalesSample(models.Model):
 
     @api.constrains("team_id", "user_id")
     def _check_team_id(self):
-        check_author_unit(self)
+        check_filed_unit(self, lambda sample: self.env._(
+            "%(unit)s is not a unit of %(person)s: file it under one of their units or a unit they lead.",
+            unit=sample.team_id.name, person=sample.user_id.name,
+        ), led=True)
 
     @api.constrains("date_sent", "follow_up_date")
     def _check_dates(self):

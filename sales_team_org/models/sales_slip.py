@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import format_amount, format_date
 
+from .sales_org_guard import check_filed_unit
 from .sales_slip_reason import check_points_and_amount
 
 
@@ -119,17 +120,10 @@ class SalesSlip(models.Model):
 
     @api.constrains("team_id", "person_id")
     def _check_team_id(self):
-        slips = self.filtered("team_id")
-        if not slips:
-            return
-        units = {(member.user_id.id, member.crm_team_id.id) for member in self.env["crm.team.member"].sudo().search(
-            [("user_id", "in", slips.person_id.ids)])}
-        for slip in slips:
-            if (slip.person_id.id, slip.team_id.id) not in units:
-                raise ValidationError(self.env._(
-                    "%(unit)s is not a unit of %(person)s: a slip is filed under one of the person's units.",
-                    unit=slip.team_id.name, person=slip.person_id.name,
-                ))
+        check_filed_unit(self, lambda slip: self.env._(
+            "%(unit)s is not a unit of %(person)s: a slip is filed under one of the person's units.",
+            unit=slip.team_id.name, person=slip.person_id.name,
+        ), person="person_id")
 
     @api.constrains("date", "company_id")
     def _check_date(self):

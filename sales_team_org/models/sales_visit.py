@@ -4,11 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_date, format_datetime
 
-from .sales_org_guard import MAIL_FIELDS, check_system_fields
-from .sales_sample import (
-    check_author,
-    check_author_unit,
-)
+from .sales_org_guard import MAIL_FIELDS, check_author, check_filed_unit, check_system_fields
 
 
 class SalesVisit(models.Model):
@@ -156,7 +152,10 @@ class SalesVisit(models.Model):
 
     @api.constrains("team_id", "user_id")
     def _check_team_id(self):
-        check_author_unit(self)
+        check_filed_unit(self, lambda visit: self.env._(
+            "%(unit)s is not a unit of %(person)s: file it under one of their units or a unit they lead.",
+            unit=visit.team_id.name, person=visit.user_id.name,
+        ), led=True)
 
     # ------------------------------------------------------------------
     # ORM

@@ -204,7 +204,7 @@ class TestSalesDailyReportSections(SalesDailyReportSectionsCommon):
                 users = self.grow(people, people)
                 self.env.flush_all()
                 self.env.invalidate_all()
-                with self.assertQueryCount(16):
+                with self.assertQueryCount(15):
                     reports = self.Report._bulk_create([
                         {"user_id": user.id, "date": day, "company_id": self.env.company.id} for user in users
                     ])

@@ -36,6 +36,29 @@ class TestSalesOrgTree(SalesOrgCommon):
             self.hq.write({"parent_id": self.hq.id})
         self.assertFalse(self.hq.parent_id)
 
+    def test_units_of(self):
+        """Each person's units, with the units they lead and every unit below them when asked:
+        one query whatever the number of people."""
+        Member = self.env["crm.team.member"]
+        people = self.director | self.manager | self.rep_shanghai
+        self.assertEqual(Member._units_of(people.ids), {
+            self.director.id: {self.hq.id}, self.manager.id: {self.east_business.id},
+            self.rep_shanghai.id: {self.shanghai.id},
+        })
+        self.assertEqual(Member._units_of(people.ids, led=True), {
+            self.director.id: {self.hq.id, self.east.id, self.north.id, self.east_business.id, self.shanghai.id},
+            self.manager.id: {self.east_business.id, self.shanghai.id},
+            self.rep_shanghai.id: {self.shanghai.id},
+        })
+        self.assertEqual(Member._units_of(people.ids, led=True)[self.manager.id],
+                         set(self.manager.sales_org_team_ids.ids) | {self.east_business.id})
+        self.assertEqual(Member._units_of([]), {})
+        for led in (False, True):
+            for size in (2, 6):
+                self.env.invalidate_all()
+                with self.assertQueryCount(1):
+                    Member._units_of(self.people[:size].ids, led=led)
+
     def test_unit_with_sub_units_cannot_be_deleted(self):
         with self.assertRaisesRegex(UserError, "T East"):
             self.east.unlink()
