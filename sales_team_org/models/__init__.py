@@ -2,6 +2,7 @@ from . import sales_org_guarded_mixin
 from . import sales_org_rhythm
 from . import sales_org_scope_mixin
 from . import sales_org_logged_mixin
+from . import sales_org_photo_mixin
 from . import sales_org_region
 from . import res_country_state
 from . import sales_org_role

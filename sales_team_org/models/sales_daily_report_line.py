@@ -1,7 +1,7 @@
 import math
 from urllib.parse import urlencode
 
-from odoo import Command, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .res_partner import CLASSIFICATIONS
@@ -15,6 +15,7 @@ class SalesDailyReportLine(models.Model):
     """One call or visit of the day (a row of the 电话销售日报表)."""
 
     _name = "sales.daily.report.line"
+    _inherit = ["sales.org.photo.mixin"]
     _description = "Call or Visit of a Daily Report"
     _order = "report_id, sequence, id"
     _check_company_auto = True
@@ -61,8 +62,8 @@ class SalesDailyReportLine(models.Model):
     activity_scheduled = fields.Boolean(readonly=True, copy=False)
     # Visit: photos and a check-in from the phone's browser
     photo_ids = fields.Many2many(
-        "ir.attachment", "sales_daily_report_line_photo_rel", "line_id", "attachment_id", string="Photos",
-        copy=False, help="Photos taken on the visit, readable by whoever may read the line.",
+        relation="sales_daily_report_line_photo_rel", column1="line_id", column2="attachment_id",
+        help="Photos taken on the visit, readable by whoever may read the line.",
     )
     check_in_latitude = fields.Float(string="Check-in Latitude", digits=(10, 7), copy=False, aggregator=None)
     check_in_longitude = fields.Float(string="Check-in Longitude", digits=(10, 7), copy=False, aggregator=None)
@@ -138,11 +139,8 @@ class SalesDailyReportLine(models.Model):
         related = {"user_id", "date", "company_id"}
         vals_list = [self._stamp_check_in({fname: value for fname, value in vals.items() if fname not in related},
                                           self.browse()) for vals in vals_list]
-        new_photos = self._check_new_photos(self._photo_ids_in(vals_list))
         lines = super().create(vals_list)
         lines._check_references_readable()
-        if new_photos:
-            lines._link_photos()
         return lines
 
     def write(self, vals):
@@ -151,7 +149,6 @@ class SalesDailyReportLine(models.Model):
         if not self.env.su and set(vals) - {"classification"}:
             self.report_id._check_user_write({"line_ids"})
         if "photo_ids" in vals:
-            self._check_new_photos(self._photo_ids_in([vals]) - set(self.photo_ids.ids))
             old_photos = {line: line.photo_ids for line in self}
         if CHECK_IN_POSITION & vals.keys():
             # the date follows the position as the record will have it, record by record
@@ -167,7 +164,6 @@ class SalesDailyReportLine(models.Model):
         if {"lead_id", "partner_id"} & vals.keys():
             self._check_references_readable()
         if "photo_ids" in vals:
-            self._link_photos()
             # a photo taken off its line is deleted: nobody needs it, nobody else may read it
             removed = self.env["ir.attachment"].union(*(old - line.photo_ids for line, old in old_photos.items()))
             removed.sudo().filtered(lambda photo: photo.res_model == self._name and photo.res_id in self.ids).unlink()
@@ -281,47 +277,12 @@ class SalesDailyReportLine(models.Model):
             vals.update(position, check_in_date=fields.Datetime.now())
         return vals
 
-    @api.model
-    def _photo_ids_in(self, vals_list):
-        """The attachment ids the x2many commands of `vals_list` put on lines."""
-        ids = set()
-        for vals in vals_list:
-            for command in vals.get("photo_ids") or ():
-                if command[0] == Command.LINK:
-                    ids.add(command[1])
-                elif command[0] == Command.SET:
-                    ids.update(command[2])
-                elif command[0] == Command.CREATE and not self.env.su:
-                    raise AccessError(self.env._("Upload a photo before putting it on a call or visit."))
-        return ids
+    def _photo_document_name(self):
+        return self.env._("call or visit")
 
-    def _check_new_photos(self, attachment_ids):
-        """A line takes only images its writer uploaded and that are on no other record (else
-        putting an id on one's line would open someone else's file to its readers)."""
-        if not attachment_ids or self.env.su:
-            return attachment_ids
-        attachments = self.env["ir.attachment"].sudo().browse(attachment_ids).exists()
-        if len(attachments) != len(attachment_ids):
-            raise UserError(self.env._("A photo of this call or visit no longer exists: upload it again."))
-        for attachment in attachments:
-            if (
-                attachment.create_uid != self.env.user
-                or attachment.res_field
-                or attachment.res_id and not (attachment.res_model == self._name and attachment.res_id in self.ids)
-            ):
-                raise AccessError(self.env._(
-                    "%(file)s is not a photo you uploaded for this call or visit.", file=attachment.name,
-                ))
-            if not (attachment.mimetype or "").startswith("image/"):
-                raise ValidationError(self.env._("%(file)s is not an image.", file=attachment.name))
-        return attachment_ids
-
-    def _link_photos(self):
-        """The photos belong to their line: whoever reads the line reads them, nobody else."""
-        for line in self:
-            photos = line.photo_ids.sudo().filtered(
-                lambda photo: (photo.res_model, photo.res_id) != (self._name, line.id))
-            photos.write({"res_model": self._name, "res_id": line.id})
+    def _check_photo_write(self):
+        # only the line's author, while the report is theirs
+        self.report_id._check_user_write({"line_ids"})
 
     def _check_references_readable(self):
         """A line names only the leads and customers its writer may read (their names show)."""

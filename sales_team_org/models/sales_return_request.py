@@ -2,8 +2,8 @@ from collections import defaultdict
 
 from markupsafe import Markup
 
-from odoo import Command, api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_compare, float_is_zero, format_amount
 
 REASONS = [
@@ -32,7 +32,7 @@ class SalesReturnRequest(models.Model):
     delivered goods is created; without it, the outcome is recorded, to be handled by hand."""
 
     _name = "sales.return.request"
-    _inherit = ["sales.org.approval.mixin"]
+    _inherit = ["sales.org.approval.mixin", "sales.org.photo.mixin"]
     _description = "Return or Exchange Request"
     _order = "id desc"
     _check_company_auto = True
@@ -68,8 +68,8 @@ class SalesReturnRequest(models.Model):
                                help="Return: the goods come back. Exchange: they come back and are delivered "
                                     "again. Credit: the customer is credited.")
     photo_ids = fields.Many2many(
-        "ir.attachment", "sales_return_request_photo_rel", "request_id", "attachment_id", string="Photos",
-        copy=False, help="Photos of the goods, readable by whoever may read the request.",
+        relation="sales_return_request_photo_rel", column1="request_id", column2="attachment_id",
+        help="Photos of the goods, readable by whoever may read the request.",
     )
     line_ids = fields.One2many("sales.return.request.line", "request_id", string="Products", copy=True)
     amount_total = fields.Monetary(
@@ -139,64 +139,18 @@ class SalesReturnRequest(models.Model):
                         date=order.company_id._sales_org_today(),
                         name=self.env["ir.sequence"].sudo().with_company(order.company_id).next_by_code(
                             "sales.return.request") or self.env._("New"))
-        new_photos = self._check_new_photos(self._photo_ids_in(vals_list))
-        requests = super().create(vals_list)
-        if new_photos:
-            requests._link_photos()
-        return requests
-
-    def write(self, vals):
-        if "photo_ids" in vals:
-            self._check_new_photos(self._photo_ids_in([vals]) - set(self.photo_ids.ids))
-        res = super().write(vals)
-        if "photo_ids" in vals:
-            self._link_photos()
-        return res
+        return super().create(vals_list)
 
     # ------------------------------------------------------------------
     # Photos
     # ------------------------------------------------------------------
 
-    @api.model
-    def _photo_ids_in(self, vals_list):
-        """The attachment ids the x2many commands of `vals_list` put on requests."""
-        ids = set()
-        for vals in vals_list:
-            for command in vals.get("photo_ids") or ():
-                if command[0] == Command.LINK:
-                    ids.add(command[1])
-                elif command[0] == Command.SET:
-                    ids.update(command[2])
-                elif command[0] == Command.CREATE and not self.env.su:
-                    raise AccessError(self.env._("Upload a photo before putting it on a return request."))
-        return ids
+    def _photo_document_name(self):
+        return self.env._("return request")
 
-    def _check_new_photos(self, attachment_ids):
-        """A request takes only images its writer uploaded and that are on no other record (else
-        putting an id on one's request would open someone else's file to its readers)."""
-        if not attachment_ids or self.env.su:
-            return attachment_ids
-        attachments = self.env["ir.attachment"].sudo().browse(attachment_ids).exists()
-        if len(attachments) != len(attachment_ids):
-            raise UserError(self.env._("A photo of this return request no longer exists: upload it again."))
-        for attachment in attachments:
-            if (
-                attachment.create_uid != self.env.user
-                or attachment.res_field
-                or attachment.res_id and not (attachment.res_model == self._name and attachment.res_id in self.ids)
-            ):
-                raise AccessError(self.env._(
-                    "%(file)s is not a photo you uploaded for this return request.", file=attachment.name))
-            if not (attachment.mimetype or "").startswith("image/"):
-                raise ValidationError(self.env._("%(file)s is not an image.", file=attachment.name))
-        return attachment_ids
-
-    def _link_photos(self):
-        """The photos belong to their request: whoever reads it reads them."""
-        for request in self:
-            photos = request.photo_ids.sudo().filtered(
-                lambda photo: (photo.res_model, photo.res_id) != (self._name, request.id))
-            photos.write({"res_model": self._name, "res_id": request.id})
+    def _check_photo_write(self):
+        # only the request's author, while it is theirs
+        self._check_user_write({"photo_ids"})
 
     # ------------------------------------------------------------------
     # Actions

@@ -279,6 +279,50 @@ class TestSalesReturnRequest(SalesReturnCommon):
             photo.with_user(self.rep_shanghai).write({"name": "other.png"})
         self.assertTrue(photo.exists())
 
+    def test_photos_only_ones_own_and_free(self):
+        """As on a call or visit: a photo uploaded before, on no other record, not even one's own."""
+        def upload(**values):
+            return self.env["ir.attachment"].with_user(self.rep_shanghai).create(
+                {"name": "door.png", "raw": PNG, "res_model": "sales.return.request", "res_id": 0, **values})
+
+        request = self.file(1).with_user(self.rep_shanghai)
+        lead = self.env["crm.lead"].with_user(self.rep_shanghai).create({"name": "T Own lead"})
+        on_a_lead = upload(res_model="crm.lead", res_id=lead.id)
+        on_a_request = upload()
+        other = self.file(1, photo_ids=[Command.link(on_a_request.id)])
+        for attachment in (on_a_lead, on_a_request):
+            for commands in ([Command.link(attachment.id)], [Command.set(attachment.ids)]):
+                with self.subTest(attachment=attachment.res_model, commands=commands), \
+                        self.refused(AccessError, "not a photo you uploaded for this return request"):
+                    request.write({"photo_ids": commands})
+            with self.subTest(attachment=attachment.res_model), self.refused(AccessError, "not a photo you uploaded"):
+                self.file(1, photo_ids=[Command.link(attachment.id)])
+        with self.refused(AccessError, "Upload a photo before putting it on a return request"):
+            request.photo_ids = [Command.create({"name": "x.png", "raw": PNG})]
+        gone = upload()
+        gone_id = gone.id
+        gone.sudo().unlink()
+        with self.refused(UserError, "A photo of this return request no longer exists"):
+            request.photo_ids = [Command.link(gone_id)]
+        self.assertFalse(request.photo_ids)
+        self.assertRecordValues((on_a_lead | on_a_request).sudo(), [
+            {"res_model": "crm.lead", "res_id": lead.id},
+            {"res_model": "sales.return.request", "res_id": other.id},
+        ])
+
+    def test_chatter_files_are_not_photos(self):
+        """The files of the request's chatter stay under Odoo's rule, once submitted too."""
+        photo = self.env["ir.attachment"].with_user(self.rep_shanghai).create(
+            {"name": "door.png", "raw": PNG, "res_model": "sales.return.request", "res_id": 0})
+        request = self.file(1, photo_ids=[Command.link(photo.id)])
+        request.action_submit()
+        note = self.env["ir.attachment"].with_user(self.rep_shanghai).create({
+            "name": "delivery note.png", "raw": PNG, "res_model": request._name, "res_id": request.id})
+        note.write({"name": "signed delivery note.png"})
+        with self.refused(UserError, "can no longer be changed"):
+            photo.with_user(self.rep_shanghai).write({"name": "other.png"})
+        self.assertEqual(request.photo_ids, photo)
+
     def test_request_from_the_order(self):
         action = self.order.with_user(self.rep_shanghai).action_request_return()
         with Form(self.env["sales.return.request"].with_user(self.rep_shanghai).with_context(
