@@ -267,15 +267,18 @@ class CrmTeamMember(models.Model):
 
     @api.model
     def _units_of(self, user_ids, led=False):
-        """{user id: ids of the units they are a member of} for `user_ids`, with the units they
-        lead and every unit below them (their `sales_org_team_ids`) when `led`: one query."""
+        """{user id: ids of the units they are a member of} for `user_ids`; when `led`, with the
+        units they lead and every unit below them, and of all these the active ones only (as
+        their `crm_team_ids` and `sales_org_team_ids` read them). One query."""
         if not user_ids:
             return {}
         self.flush_model(["crm_team_id", "user_id", "active"])
         query = SQL("SELECT user_id, crm_team_id FROM crm_team_member WHERE user_id IN %s AND active",
                     tuple(user_ids))
         if led:
-            query = SQL("%s UNION %s", query, self._sql_led_units(user_ids))
+            query = SQL("SELECT u.user_id, u.team_id FROM (%s UNION %s) u(user_id, team_id) "
+                        "JOIN crm_team t ON t.id = u.team_id AND t.active",
+                        query, self._sql_led_units(user_ids))
         units = defaultdict(set)
         for user_id, team_id in self.env.execute_query(query):
             units[user_id].add(team_id)

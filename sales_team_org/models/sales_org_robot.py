@@ -9,6 +9,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
+from . import sales_org_robot_api as api_
+
 # What a robot may send, each switched on or off per robot: the field that switches it.
 TOPICS = {
     "digest": "send_digest",
@@ -47,7 +49,7 @@ class SalesOrgRobot(models.Model):
     active = fields.Boolean(default=True)
     team_id = fields.Many2one("crm.team", string="Unit", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one("res.company", related="team_id.company_id", store=True, index=True)
-    kind = fields.Selection([("dingtalk", "DingTalk"), ("wecom", "WeCom")], string="App", required=True,
+    kind = fields.Selection(api_.APPS, string="App", required=True,
                             default="dingtalk")
     webhook_url = fields.Char(
         string="Webhook", copy=False, groups="sales_team.group_sale_manager",

@@ -11,6 +11,7 @@ import re
 import time
 import urllib.parse
 
+APPS = [("dingtalk", "DingTalk"), ("wecom", "WeCom")]
 # Per robot and minute, both APIs (beyond: DingTalk 130101, WeCom 45009).
 RATE_PER_MINUTE = 20
 # The longest message each API takes, in bytes of UTF-8.

@@ -44,6 +44,9 @@ BATCH = 500  # messages posted, then their outcome committed, at a time
 RUN_SECONDS = 45  # a run stops taking batches after this: the next one, a minute later, goes on
 SENDING_STALE = timedelta(minutes=15)  # a run that died while sending: its messages are not confirmed
 WORKERS = 4  # robots sent to at once; each robot's messages one after the other, in order
+# What a waiting message queued anew as it is keeps
+QUEUED_AGAIN = ("robot_id", "company_id", "kind", "key", "part", "part_count", "title", "body", "mobiles",
+                "split_kind", "expire_date", "next_try_date", "attempt_count", "last_error")
 
 
 class SalesOrgRobotMessage(models.Model):
@@ -73,6 +76,8 @@ class SalesOrgRobotMessage(models.Model):
     title = fields.Char(required=True, readonly=True)
     body = fields.Text(string="Text", required=True, readonly=True)
     mobiles = fields.Char(string="@-Mentions", readonly=True, help="Mobile numbers mentioned, comma-separated.")
+    split_kind = fields.Selection(api_.APPS, string="Split For", readonly=True,
+                                  help="The app whose size limit the message was split for.")
     state = fields.Selection(STATES, string="Status", required=True, default="queued", readonly=True, index=True)
     attempt_count = fields.Integer(string="Attempts", readonly=True)
     next_try_date = fields.Datetime(string="Next Try", readonly=True)
@@ -145,37 +150,43 @@ class SalesOrgRobotMessage(models.Model):
         return new
 
     @api.model
-    def _parts_vals(self, robot, kind, key, title, body, mobiles, posted=0, **values):
+    def _parts_vals(self, robot, kind, key, title, body, mobiles, posted=0, first_part=None, **values):
         """The values of the parts of one message to `robot`, split within its app's limit and
-        numbered after the `posted` parts of it already posted; `values` go to every part."""
+        numbered after the `posted` parts of it already posted (their `part` from `first_part`,
+        by default the next number); `values` go to every part."""
         parts = api_.split_message(robot.kind, title, body, mobiles, posted=posted)
-        count = posted + len(parts)
+        first_part = first_part or posted + 1
+        last = first_part + len(parts) - 1
         return [dict(values, robot_id=robot.id, company_id=robot.company_id.id, kind=kind, key=key, part=number,
-                     part_count=count, title=part_title, body=part_body,
+                     part_count=posted + len(parts), title=part_title, body=part_body, split_kind=robot.kind,
                      # the mentions go with the last part, read last
-                     mobiles=",".join(mobiles) if number == count else False)
-                for number, (part_title, part_body) in enumerate(parts, posted + 1)]
+                     mobiles=",".join(mobiles) if number == last else False)
+                for number, (part_title, part_body) in enumerate(parts, first_part)]
 
     @api.model
     def _resplit(self, robots):
-        """Split again the waiting messages of `robots` that no longer fit their app: a robot
+        """Split again the waiting messages of `robots` split for another app than theirs: a robot
         switched from DingTalk (20,000 bytes) to WeCom (4,096) would have them refused. A message's
         waiting parts are joined and split anew, numbered after those already posted. The outbox
         sends a robot's messages by id: from the first message split again on, the robot's
-        waiting messages are queued anew, in the same order, each keeping its turn (its next try,
-        attempts and last answer). Returns the messages queued anew."""
+        waiting messages are queued anew, in the same order, each part keeping its turn (its next
+        try, attempts and last answer). Returns the messages queued anew."""
         waiting = self.sudo().search([("robot_id", "in", robots.ids), ("state", "=", "queued")], order="id")
-        too_long = waiting.filtered(lambda message: len(api_.split_message(
-            message.robot_id.kind, message.title, message.body, message._mentions())) > 1)
-        if not too_long:
+        other_app = waiting.filtered(lambda message: message.split_kind and message.split_kind != message.robot_id.kind)
+        if not other_app:
             return self.browse()
-        posted = {(robot.id, key): part for robot, key, part in self.sudo()._read_group(
-            [("robot_id", "in", too_long.robot_id.ids), ("key", "in", too_long.mapped("key")),
-             ("state", "!=", "queued")], ["robot_id", "key"], ["part:max"])}
+        # the parts of these messages not waiting: their numbers are taken; those posted are counted
+        taken, posted = {}, {}
+        for robot, key, state, last, count in self.sudo()._read_group(
+                [("robot_id", "in", other_app.robot_id.ids), ("key", "in", other_app.mapped("key")),
+                 ("state", "!=", "queued")], ["robot_id", "key", "state"], ["part:max", "__count"]):
+            taken[robot.id, key] = max(taken.get((robot.id, key), 0), last)
+            if state in ("sent", "sending", "unknown"):
+                posted[robot.id, key] = posted.get((robot.id, key), 0) + count
         vals_list = []
         replaced = waiting.browse()
         for robot, messages in waiting.grouped("robot_id").items():
-            split_keys = set(too_long.filtered(lambda message, r=robot: message.robot_id == r).mapped("key"))
+            split_keys = set(other_app.filtered(lambda message, r=robot: message.robot_id == r).mapped("key"))
             if not split_keys:
                 continue
             start = min(message.id for message in messages if message.key in split_keys)
@@ -183,17 +194,17 @@ class SalesOrgRobotMessage(models.Model):
             replaced |= tail
             for key, parts in tail.grouped("key").items():
                 parts = parts.sorted("part")
-                turn = {"expire_date": parts[0].expire_date, "next_try_date": parts[0].next_try_date,
-                        "attempt_count": parts[0].attempt_count, "last_error": parts[0].last_error}
-                if key in split_keys:
-                    texts = [api_.unnumbered(part.title, part.body) for part in parts]
-                    vals_list += self._parts_vals(
-                        robot, parts[0].kind, key, texts[0][0], "\n".join(text for _title, text in texts),
-                        parts._mentions(), posted=posted.get((robot.id, key), 0), **turn)
-                else:
-                    vals_list += [dict(turn, robot_id=robot.id, company_id=part.company_id.id, kind=part.kind,
-                                       key=key, part=part.part, part_count=part.part_count, title=part.title,
-                                       body=part.body, mobiles=part.mobiles) for part in parts]
+                if key not in split_keys:
+                    vals_list += [{fname: part._fields[fname].convert_to_write(part[fname], part)
+                                   for fname in QUEUED_AGAIN} for part in parts]
+                    continue
+                texts = [api_.unnumbered(part.title, part.body) for part in parts]
+                vals_list += self._parts_vals(
+                    robot, parts[0].kind, key, texts[0][0], "\n".join(text for _title, text in texts),
+                    parts._mentions(), posted=posted.get((robot.id, key), 0),
+                    first_part=taken.get((robot.id, key), 0) + 1, expire_date=parts[0].expire_date,
+                    next_try_date=parts[0].next_try_date, attempt_count=parts[0].attempt_count,
+                    last_error=parts[0].last_error)
         replaced.unlink()
         return self.sudo().create(vals_list)
 
@@ -215,10 +226,26 @@ class SalesOrgRobotMessage(models.Model):
         commit = not getattr(threading.current_thread(), "testing", False)
         deadline = time.monotonic() + RUN_SECONDS
         sent = self.browse()
-        while time.monotonic() < deadline and (due := self._due()):
+        while time.monotonic() < deadline:
+            self._resplit_switched()
+            if not (due := self._due()):
+                break
             due._send(commit=commit, deadline=deadline)
             sent |= due
         return sent
+
+    @api.model
+    def _resplit_switched(self):
+        """Split again what was queued for a robot's former app while it was being switched (the
+        switch splits again what was waiting then): one query when there is none."""
+        robot_ids = [robot_id for robot_id, in self.env.execute_query(SQL(
+            """
+            SELECT DISTINCT m.robot_id FROM sales_org_robot_message m JOIN sales_org_robot r ON r.id = m.robot_id
+             WHERE m.state = 'queued' AND m.split_kind != r.kind
+            """))]
+        if robot_ids:
+            self._resplit(self.env["sales.org.robot"].sudo().browse(robot_ids))
+            self.env.flush_all()
 
     @api.model
     def _expire(self):
@@ -309,20 +336,24 @@ class SalesOrgRobotMessage(models.Model):
             # claimed before posting, whatever happens next: a message is never posted twice
             self.env.cr.commit()  # pylint: disable=invalid-commit
         timeout = float(self.env["ir.config_parameter"].sudo().get_param("sales_team_org.robot_timeout", 10))
-        queues, refused = [], []
+        queues, not_posted = [], []
         for robot, theirs in messages.grouped("robot_id").items():
             robot = robot.sudo()
+            if any(message.split_kind and message.split_kind != robot.kind for message in theirs):
+                # switched to another app since they were claimed: split again by the next run
+                not_posted += [(message.id, None, None) for message in theirs]
+                continue
             try:  # its address as allowed now, not only when it was saved
                 robot._check_webhook_url()
             except ValidationError as error:
-                refused += [(message.id, "config", str(error)) for message in theirs]
+                not_posted += [(message.id, "config", str(error)) for message in theirs]
                 continue
             queues.append((robot.kind, robot.webhook_url, robot.secret if robot.kind == "dingtalk" else None,
                            [(message.id, message.title, message.body,
                              message.mobiles.split(",") if message.mobiles else []) for message in theirs]))
         # HTTP only in the threads; the database only here
         with ThreadPoolExecutor(max_workers=max(1, min(WORKERS, len(queues)))) as pool:
-            results = refused + [result for queue in pool.map(
+            results = not_posted + [result for queue in pool.map(
                 lambda queue: _post_queue(*queue, timeout=timeout, deadline=deadline), queues) for result in queue]
         paused = self._record(results)
         if commit:

@@ -451,7 +451,7 @@ ALLOW = {
         "company_id", "is_paused", "paused_reason", "paused_date", "message_ids")},
     **{("sales.org.robot.message", f): nobody for f in (
         "robot_id", "company_id", "kind", "key", "part", "part_count", "title", "body", "mobiles", "state",
-        "attempt_count", "next_try_date", "expire_date", "sent_date", "last_error")},
+        "attempt_count", "next_try_date", "expire_date", "sent_date", "last_error", "split_kind")},
 }
 # Written with the value it has (the author's own unit): an allowed write changes nothing.
 SAME_VALUE = {("sales.daily.report", "team_id"), ("sales.business.trip", "team_id"),

@@ -250,6 +250,64 @@ class TestSalesOrgRobot(SalesOrgCommon):
         self.assertEqual("\n".join(payload["markdown"]["content"].split("\n", 1)[1]
                                    for key, payload in self.server.accepted if key == "k3"), body)
 
+    def switch_behind_its_back(self, robot, key):
+        """The robot switched to WeCom by another transaction, which did not see what this one
+        queued or claimed meanwhile."""
+        url = self.server.add_wecom(key)
+        self.env.flush_all()
+        self.env.cr.execute("UPDATE sales_org_robot SET kind = 'wecom', webhook_url = %s, secret = NULL "
+                            "WHERE id = %s", (url, robot.id))
+        self.env.invalidate_all()
+
+    def test_queued_for_the_former_app_meanwhile(self):
+        """A message queued for DingTalk while the robot was being switched to WeCom, and one
+        claimed for sending then: neither is posted in DingTalk's size; the outbox splits them
+        again first."""
+        body = self.long_body(12000)
+        with freeze_time(NOW):
+            queued = self.Message._enqueue([{"robot": self.dingtalk, "kind": "digest", "key": "q",
+                                             "title": "日报汇总", "body": body}])
+            claimed = self.Message._enqueue([{"robot": self.dingtalk, "kind": "digest", "key": "c",
+                                              "title": "日报汇总", "body": body}])
+            self.switch_behind_its_back(self.dingtalk, "k4")
+            (queued | claimed)._send()
+            self.assertEqual((queued | claimed).mapped("state"), ["queued", "queued"], "held back, not posted")
+            self.assertFalse(self.server.requests)
+            self.run_outbox()
+        messages = self.Message.search([("robot_id", "=", self.dingtalk.id)], order="id")
+        self.assertEqual(set(messages.mapped("split_kind")), {"wecom"})
+        self.assertEqual(set(messages.mapped("state")), {"sent"})
+        self.assertEqual(messages.mapped("key"), ["q"] * 3 + ["c"] * 3, "in order")
+        self.assertEqual(len(self.server.accepted), 6)
+
+    def test_sent_again_without_a_switch_as_it_was(self):
+        """Sending a part again, the robot's app unchanged, touches nothing else: the part goes
+        again with its own number."""
+        with freeze_time(NOW):
+            parts = self.Message._enqueue([{"robot": self.wecom, "kind": "meeting", "key": "m",
+                                            "title": "纪要", "body": "会" * 4000}]).sorted("part")
+            self.assertEqual(len(parts), 3)
+            parts[0].sudo().write({"state": "failed"})
+            parts[1].sudo().write({"state": "sent"})
+            self.assertIs(parts[0].with_user(self.admin).action_send_again(), True)
+            self.assertEqual(parts.mapped("state"), ["queued", "sent", "queued"])
+            self.assertEqual(parts.mapped("title"), ["纪要 (1/3)", "纪要 (2/3)", "纪要 (3/3)"])
+
+    def test_numbered_after_the_parts_posted_only(self):
+        """Parts cancelled before being posted are not counted in the numbering of a message
+        split again: the group reads it from (1/n)."""
+        with freeze_time(NOW):
+            parts = self.Message._enqueue([{"robot": self.dingtalk, "kind": "meeting", "key": "m",
+                                            "title": "周会纪要", "body": self.long_body(30000)}]).sorted("part")
+            self.assertEqual(len(parts), 2)
+            parts.with_user(self.admin).action_cancel()
+            self.dingtalk.with_user(self.admin).write({"kind": "wecom", "webhook_url": self.server.add_wecom("k5")})
+            parts[0].with_user(self.admin).action_send_again()
+            again = self.Message.search([("robot_id", "=", self.dingtalk.id), ("state", "=", "queued")], order="id")
+        count = len(again)
+        self.assertEqual(again.mapped("title"), [f"周会纪要 ({number}/{count})" for number in range(1, count + 1)])
+        self.assertEqual(again.mapped("part"), list(range(3, count + 3)), "after the numbers taken")
+
     def test_split_never_cuts_a_character(self):
         line = "测" * 3000  # 9000 bytes on one line
         parts = robot_api.split(line, 4000)
@@ -626,7 +684,7 @@ class TestSalesOrgRobot(SalesOrgCommon):
                     self.queue(robot, count=3, key=f"size{size}")
                 self.env.flush_all()
                 self.env.invalidate_all()
-                with self.assertQueryCount(7):
+                with self.assertQueryCount(9):
                     self.run_outbox()
                 clock.tick(timedelta(minutes=1))
         self.assertEqual(len(self.server.accepted), 25)

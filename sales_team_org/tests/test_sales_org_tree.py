@@ -53,6 +53,10 @@ class TestSalesOrgTree(SalesOrgCommon):
         self.assertEqual(Member._units_of(people.ids, led=True)[self.manager.id],
                          set(self.manager.sales_org_team_ids.ids) | {self.east_business.id})
         self.assertEqual(Member._units_of([]), {})
+        closed = self.env["crm.team"].create({"name": "T Closed", "parent_id": self.shanghai.id})
+        closed.active = False
+        self.assertNotIn(closed.id, Member._units_of(self.manager.ids, led=True)[self.manager.id],
+                         "a unit closed below one's own is no longer one to file under")
         for led in (False, True):
             for size in (2, 6):
                 self.env.invalidate_all()
