@@ -172,7 +172,8 @@ class SalesOrgRobotMessage(models.Model):
         waiting messages are queued anew, in the same order, each part keeping its turn (its next
         try, attempts and last answer). Returns the messages queued anew."""
         waiting = self.sudo().search([("robot_id", "in", robots.ids), ("state", "=", "queued")], order="id")
-        other_app = waiting.filtered(lambda message: message.split_kind and message.split_kind != message.robot_id.kind)
+        # queued before the app was recorded (none): split once more, to be sure
+        other_app = waiting.filtered(lambda message: message.split_kind != message.robot_id.kind)
         if not other_app:
             return self.browse()
         # the parts of these messages not waiting: their numbers are taken; those posted are counted
@@ -241,7 +242,7 @@ class SalesOrgRobotMessage(models.Model):
         robot_ids = [robot_id for robot_id, in self.env.execute_query(SQL(
             """
             SELECT DISTINCT m.robot_id FROM sales_org_robot_message m JOIN sales_org_robot r ON r.id = m.robot_id
-             WHERE m.state = 'queued' AND m.split_kind != r.kind
+             WHERE m.state = 'queued' AND m.split_kind IS DISTINCT FROM r.kind
             """))]
         if robot_ids:
             self._resplit(self.env["sales.org.robot"].sudo().browse(robot_ids))
@@ -339,7 +340,7 @@ class SalesOrgRobotMessage(models.Model):
         queues, not_posted = [], []
         for robot, theirs in messages.grouped("robot_id").items():
             robot = robot.sudo()
-            if any(message.split_kind and message.split_kind != robot.kind for message in theirs):
+            if any(message.split_kind != robot.kind for message in theirs):
                 # switched to another app since they were claimed: split again by the next run
                 not_posted += [(message.id, None, None) for message in theirs]
                 continue

@@ -280,6 +280,20 @@ class TestSalesOrgRobot(SalesOrgCommon):
         self.assertEqual(messages.mapped("key"), ["q"] * 3 + ["c"] * 3, "in order")
         self.assertEqual(len(self.server.accepted), 6)
 
+    def test_queued_before_the_app_was_recorded(self):
+        """A message queued before its parts recorded their app is split again once, for the
+        robot's app as it is."""
+        with freeze_time(NOW):
+            message = self.Message._enqueue([{"robot": self.dingtalk, "kind": "meeting", "key": "old",
+                                              "title": "周会纪要", "body": self.long_body(12000)}])
+            self.env.flush_all()
+            self.env.cr.execute("UPDATE sales_org_robot_message SET split_kind = NULL WHERE id = %s", message.ids)
+            self.switch_behind_its_back(self.dingtalk, "k6")
+            self.run_outbox()
+        parts = self.Message.search([("robot_id", "=", self.dingtalk.id)], order="id")
+        self.assertEqual(len(parts), 3)
+        self.assertEqual(set(parts.mapped("state")), {"sent"})
+
     def test_sent_again_without_a_switch_as_it_was(self):
         """Sending a part again, the robot's app unchanged, touches nothing else: the part goes
         again with its own number."""
