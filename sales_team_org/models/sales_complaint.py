@@ -379,7 +379,7 @@ class SalesComplaint(models.Model):
         leader above it, or the sales administrator."""
         if user.has_group("sales_team.group_sale_manager"):
             return self
-        teams = set((user.sudo().crm_team_ids | user.sudo().sales_org_team_ids).ids)
+        teams = self.env["crm.team.member"]._units_of(user.ids, led=True).get(user.id, set())
         return self.filtered(lambda complaint: complaint.sudo().service_team_id.id in teams)
 
     def _led_by(self, user):

@@ -4,7 +4,6 @@ import uuid
 
 import urllib3
 
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
